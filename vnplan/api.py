@@ -1,0 +1,42 @@
+"""The public functions: read a file or a string, get a PlanRecord."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .document import Document
+from .errors import EmptyDocumentError, VnplanError
+from .io import Limits, load as _load
+from .io.text import canonical_text
+from .models import PlanRecord
+from .pipeline import build_record
+
+
+def load(path: str | Path, *, limits: Limits | None = None) -> Document:
+    """Read a file (text, markdown, PDF, DOCX, image ...) into its canonical Document."""
+    return _load(path, limits)
+
+
+def extract(path: str | Path, *, limits: Limits | None = None) -> PlanRecord:
+    """The plan record of a file. Raises a :class:`~vnplan.errors.VnplanError` for input it cannot read."""
+    doc = _load(path, limits)
+    return extract_document(doc)
+
+
+def extract_text(text: str, *, path: str | None = None) -> PlanRecord:
+    """The plan record of a text (plain text or markdown)."""
+    if not isinstance(text, str):
+        raise TypeError("extract_text takes a str; use extract() for files and bytes")
+    doc = Document(text=canonical_text(text), path=path, format="text")
+    return extract_document(doc)
+
+
+def extract_document(doc: Document) -> PlanRecord:
+    """The plan record of an already loaded Document."""
+    if not doc.text.strip():
+        raise EmptyDocumentError("the document has no text", path=doc.path)
+    try:
+        return build_record(doc)
+    except VnplanError:
+        raise
+    except RecursionError as exc:  # pathological nesting; report, never crash a batch
+        raise VnplanError(f"the document's structure is too deeply nested to read ({exc})", path=doc.path) from exc

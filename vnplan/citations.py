@@ -1,0 +1,234 @@
+"""Finding the documents a text cites, and reading each citation's parts.
+
+A citation is found by its number and symbol ("4864/BGDĐT-GDĐT",
+"30/2020/NĐ-CP", "13-KH/TU"), which have a shape nothing else in a plan has;
+its type word, date, issuer and subject are then read around it. Laws are
+cited without a number ("Luật Giáo dục ngày 14 tháng 6 năm 2019"); those are
+read only where a basis clause opens with them.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import datafiles
+from .dates import find_dates
+from .normalize import clean_value, fold
+from .textmap import Mapped
+
+# The symbol after the slash: groups of capitals and digits (mixed-case codes such
+# as "TTg", "QyĐ", "GDTrX" too) joined by "-" or "/", no spaces except the slip
+# "NQ- CP" that OCR and typists make.
+_SYM = r"[A-ZĐÂĂÊÔƠƯ][A-Za-zĐđÂĂÊÔƠƯâăêôơư0-9&]*(?:\s?[-/–]\s?[A-ZĐÂĂÊÔƠƯ0-9][A-Za-zĐđÂĂÊÔƠƯâăêôơư0-9&]*)*"
+CORE = re.compile(
+    r"(?<![\w/.-])"
+    r"(?:(?P<num>\d{1,5}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{2}))?\s?/\s?(?P<sym>" + _SYM + r")"
+    r"|(?P<pnum>\d{1,5})\s?-\s?(?P<psym>[A-ZĐ][A-Za-zĐđ]*\s?/\s?[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ0-9][A-Za-zĐđ0-9]*)*))"
+    r"(?![\w/])"
+)
+_SO = re.compile(r"\b(?:số|Số|SỐ)\s*:?\s*$")
+
+
+@dataclass
+class Citation:
+    """A cited document with the spans it was read from (offsets into the text searched)."""
+
+    start: int
+    end: int
+    doc_type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    date: date | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    rule: str = "citation"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        sym = (self.symbol or "").replace(" ", "").casefold()
+        return (self.number or "", sym.split("-")[0])
+
+
+@functools.cache
+def _type_re() -> re.Pattern[str]:
+    names = sorted({t.name for t in datafiles.doctypes().types}, key=len, reverse=True)
+    alt = "|".join(re.escape(n) for n in names)
+    return re.compile(r"(?<![\w])(?P<type>" + alt + r")(?![\w])", re.I)
+
+
+@functools.cache
+def _code_to_name() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in datafiles.doctypes().types:
+        out.setdefault(t.code.casefold(), t.name)
+    out["ct"] = "Chỉ thị"
+    out["tt"] = "Thông tư"
+    out["tb"] = "Thông báo"
+    out["nq"] = "Nghị quyết"
+    return out
+
+
+@functools.cache
+def _subject_re() -> re.Pattern[str]:
+    words = sorted(datafiles.cues().subject_starts, key=len, reverse=True)
+    return re.compile(r"\s(?:" + "|".join(re.escape(w) for w in words) + r")(?=\s)")
+
+
+def split_number(num: str, year: str | None, sym: str) -> tuple[str, str]:
+    number = f"{num}/{year}" if year else num
+    symbol = re.sub(r"\s+", "", sym).replace("–", "-")
+    return number, symbol
+
+
+def type_from_symbol(symbol: str | None) -> str | None:
+    if not symbol:
+        return None
+    code = re.split(r"[-/]", symbol)[0]
+    return _code_to_name().get(code.casefold())
+
+
+def find_cores(text: str) -> list[re.Match[str]]:
+    """Number-and-symbol matches that are document numbers (not dates, not phone numbers)."""
+    out = []
+    for m in CORE.finditer(text):
+        sym = m.group("sym") or m.group("psym") or ""
+        if not re.search(r"[A-ZĐ]{2}|[A-ZĐ][a-z]*[A-ZĐ]|^[A-ZĐ]{1,2}\d", sym):
+            continue  # a lone capital after a slash is not a symbol
+        out.append(m)
+    return out
+
+
+def parse_citations(text: str, *, default_year: int | None = None, stop: int | None = None) -> list[Citation]:
+    """Every numbered citation in ``text``, with type, date, issuer and subject read around it."""
+    cores = find_cores(text)
+    types = list(_type_re().finditer(text))
+    out: list[Citation] = []
+    for k, m in enumerate(cores):
+        num = m.group("num") or m.group("pnum")
+        sym = m.group("sym") or m.group("psym")
+        number, symbol = split_number(num, m.group("year"), sym)
+        c = Citation(start=m.start(), end=m.end(), number=number, symbol=symbol)
+        c.spans["number"] = (m.start(), m.start() + len(num) + (len(m.group("year")) + 1 if m.group("year") else 0))
+        c.spans["symbol"] = (m.start(m.lastgroup and ("sym" if m.group("sym") else "psym")), m.end())
+        # The type word is the nearest one before the number, in the same clause.
+        prev_core_end = cores[k - 1].end() if k else 0
+        window_start = max(prev_core_end, m.start() - 160)
+        tword = None
+        for t in types:
+            if window_start <= t.start() < m.start():
+                between = text[t.end():m.start()]
+                if re.search(r"[;.]\s", between) and not re.search(r"\bsố\b", between):
+                    continue
+                tword = t
+        if tword is not None:
+            c.doc_type = _canonical_type(tword.group("type"))
+            c.start = tword.start()
+            c.spans["doc_type"] = tword.span()
+        else:
+            c.doc_type = type_from_symbol(symbol)
+        # The rest of the citation runs to the next citation's type word, a clause end or "stop".
+        nxt = len(text) if stop is None else stop
+        if k + 1 < len(cores):
+            beside = _start_of_next(text, cores[k + 1], types, m.end())
+            if beside is not None:
+                nxt = min(nxt, beside)
+        tail_end = _clause_end(text, m.end(), nxt)
+        tail = text[m.end():tail_end]
+        _read_tail(c, tail, m.end(), default_year)
+        if c.subject is None and tword is not None:
+            # "Luật Giáo dục số 43/2019/QH14": the name sits between the type word and the number.
+            name = re.sub(r"\s*(?:số|Số)\s*:?\s*$", "", text[tword.end():m.start()]).strip(" ,")
+            if len(name) > 2:
+                c.subject = clean_value(name)
+                c.spans["subject"] = (tword.end() + 1, tword.end() + 1 + len(name))
+        c.end = tail_end
+        out.append(c)
+    return out
+
+
+def _canonical_type(word: str) -> str:
+    f = fold(word)
+    for t in datafiles.doctypes().types:
+        if fold(t.name) == f:
+            return t.name
+    return word
+
+
+def _start_of_next(text: str, core: re.Match[str], types: list[re.Match[str]], after: int) -> int | None:
+    """Where the next citation starts, when it is listed beside this one ("...; Công văn số",
+    "... và Luật số") rather than named inside this one's subject."""
+    start = core.start()
+    tstart = start
+    for t in types:
+        if after <= t.start() < start and not re.search(r"[;.]\s", text[t.end():start]):
+            tstart = t.start()
+    before = text[max(after, tstart - 12):tstart]
+    if re.search(r"(?:[,;]|\bvà|\bvà các)\s*$", before) or tstart == after:
+        return tstart
+    return None
+
+
+_CLAUSE_END = re.compile(r";|\.(?=\s+[A-ZĐÀ-Ỹ])|\.\s*$|\n\n")
+
+
+@functools.cache
+def _action_re() -> re.Pattern[str]:
+    """The issuer's own sentence after its bases: ", Ủy ban nhân dân xã xây dựng kế hoạch ..."."""
+    acts = sorted(datafiles.cues().issuer_actions, key=len, reverse=True)
+    acts = [a for a in acts if " " in a]
+    return re.compile(r",\s*(?=[A-ZĐÀ-Ỹ][^,;]{2,140}?\s(?:" + "|".join(re.escape(a) for a in acts) + r"))")
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    m = _CLAUSE_END.search(text, start, limit)
+    end = m.start() if m else limit
+    a = _action_re().search(text, start, end)
+    return a.start() if a else end
+
+
+_DATE_HEAD = re.compile(r"^\s*[,(]?\s*(?:ban hành\s+)?(?:ngày|Ngày|ngay)\b")
+_OF = re.compile(r"(?:^|\s|,)của\s+")
+
+
+def _read_tail(c: Citation, tail: str, base: int, default_year: int | None) -> None:
+    """Date, issuer and subject from the words after the number: ", ngày ... của X về Y"."""
+    pos = 0
+    dm = find_dates(tail[:80], default_year=default_year)
+    if dm and dm[0].first and dm[0].start < 40 and not re.search(r"\bcủa\b", tail[: dm[0].start]):
+        c.date = dm[0].first
+        c.spans["date"] = (base + dm[0].start, base + dm[0].end)
+        pos = dm[0].end
+    of = _OF.search(tail, pos)
+    subj_re = _subject_re()
+    if of and of.start() - pos <= 12:
+        istart = of.end()
+        s = subj_re.search(tail, istart)
+        comma = re.search(r"[,;(]", tail[istart:])
+        iend = len(tail)
+        if s:
+            iend = s.start()
+        if comma and istart + comma.start() < iend:
+            iend = istart + comma.start()
+        issuer = clean_value(tail[istart:iend])
+        if issuer and len(issuer) <= 150:
+            c.issuer = issuer.rstrip(" .")
+            c.spans["issuer"] = (base + istart, base + iend)
+            pos = iend
+    rest = tail[pos:]
+    lead = len(rest) - len(rest.lstrip(" ,"))
+    subject = clean_value(rest.strip(" ,"))
+    if subject and len(subject) > 3 and not subject.startswith(("(", "và ")):
+        c.subject = subject.rstrip(" .,:")
+        c.spans["subject"] = (base + pos + lead, base + len(tail))
+
+
+def mapped_citations(m: Mapped, *, default_year: int | None = None) -> list[Citation]:
+    """Citations in a cleaned string, with spans mapped back to the canonical text."""
+    cites = parse_citations(m.text, default_year=default_year)
+    for c in cites:
+        c.start, c.end = m.span(c.start, c.end)
+        c.spans = {k: m.span(a, b) for k, (a, b) in c.spans.items()}
+    return cites

@@ -1,0 +1,117 @@
+"""The command line: thin wrappers over the API. Records to stdout (or -o), errors to stderr.
+
+Exit codes: 0 all files read, 1 some files failed, 2 usage error.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records from Vietnamese administrative plans.")
+
+
+class Format(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    table = "table"
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+@app.command()
+def extract(
+    files: list[Path] = typer.Argument(..., help="plan files: .txt, .md, .pdf, .docx, .doc, .html, images"),
+    format: Format = typer.Option(Format.json, "--format", "-f", help="json (an array), jsonl (one record per line) or table"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of standard output"),
+    contract_only: bool = typer.Option(False, "--contract-only", help="only the keys of the record contract"),
+) -> None:
+    """Extract the plan record of each FILE."""
+    from .api import extract as extract_file
+    from .errors import VnplanError
+
+    records = []
+    failed = 0
+    for f in files:
+        try:
+            rec = extract_file(f)
+        except VnplanError as exc:
+            failed += 1
+            _err(f"vnplan: {f}: {exc.kind}: {exc.message}")
+            continue
+        except Exception as exc:  # a bug must not lose the other files
+            failed += 1
+            _err(f"vnplan: {f}: internal-error: {type(exc).__name__}: {exc}")
+            continue
+        records.append(rec)
+
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        if format is Format.table:
+            _table(records, out)
+        else:
+            dumps = [r.contract() if contract_only else r.model_dump(mode="json") for r in records]
+            if format is Format.jsonl:
+                for d in dumps:
+                    out.write(json.dumps(d, ensure_ascii=False) + "\n")
+            else:
+                out.write(json.dumps(dumps[0] if len(files) == 1 and len(dumps) == 1 else dumps, ensure_ascii=False, indent=2) + "\n")
+    finally:
+        if output:
+            out.close()
+    raise typer.Exit(1 if failed else 0)
+
+
+def _table(records, out) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, width=140)
+    for r in records:
+        t = Table(title=r.source.path or "plan", show_lines=False, title_justify="left")
+        t.add_column("field", style="bold")
+        t.add_column("value")
+        d = r.contract()
+        for k in ("doc_type", "number", "symbol", "issuer", "place", "issued_date", "year", "title", "theme"):
+            t.add_row(k, "" if d[k] is None else str(d[k]))
+        t.add_row("area", ", ".join(f"{k}={v}" for k, v in d["area"].items() if v))
+        for c in d["legal_bases"]:
+            t.add_row("legal basis", f"{c['doc_type'] or ''} {c['number'] or ''}/{c['symbol'] or ''} {c['date'] or ''} {c['issuer'] or ''}".strip())
+        for c in d["references"]:
+            t.add_row("reference", f"{c['doc_type'] or ''} {c['number'] or ''}/{c['symbol'] or ''} {c['date'] or ''}".strip())
+        for p in d["periods"]:
+            t.add_row("period", f"{p['start']} → {p['end']}  {p['label'] or ''}")
+        for e in d["events"]:
+            t.add_row("event", f"{e['date']} {e['time'] or ''}  {e['name']}")
+        for x in d["deadlines"]:
+            t.add_row("deadline", f"{x['date']}  {x['action'][:90]}")
+        for a in d["assignments"]:
+            t.add_row("assignment", f"{a['unit']}{' (requested)' if a['requested'] else ''}: {len(a['duties'])} duties")
+        s = d["signer"]
+        t.add_row("signer", " / ".join(x for x in (s["authority"], s["position"], s["name"]) if x))
+        t.add_row("recipients", "; ".join(d["recipients"]))
+        for w in r.warnings:
+            t.add_row("[yellow]warning[/yellow]", f"{w.code}: {w.message}")
+        console.print(t)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the plan record."""
+    from .models import PlanRecord
+
+    print(json.dumps(PlanRecord.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Assignments: the parts of a plan headed by a unit, and the duties under each.
+
+Found under the "Tổ chức thực hiện" heading (words in ``layout.yaml``); in a
+directive or a letter, which have no such heading, the numbered parts
+addressed to units. A unit heading is recognised by how unit names begin
+(``units.yaml``); its duties are its bullets, letters or paragraphs, with "+"
+items folded into the duty above them.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .. import datafiles
+from ..layout import Para
+from ..normalize import clean_value, fold
+from ..outline import LIST_STYLES, Node, build_tree
+from ..segment import Structure
+from ..textmap import Mapped
+from . import Found
+
+_HEADING_STYLES = {"part", "upper", "roman", "article", "num", "nested2", "nested3", "nested4", "nested5"}
+
+
+@dataclass
+class FoundAssignment:
+    unit: Found
+    requested: bool
+    duties: list[Found] = field(default_factory=list)
+
+
+@dataclass
+class UnitHead:
+    unit: Mapped
+    requested: bool
+    rest: Mapped  # text after the unit name (after its colon), may be empty
+    subject: bool  # the unit is the subject of a sentence ("Sở Nội vụ chủ trì ...")
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    u = datafiles.units()
+    req = "|".join(re.escape(w) for w in sorted(u.lead_verbs.requested, key=len, reverse=True))
+    dire = "|".join(re.escape(w) for w in sorted(u.lead_verbs.directed, key=len, reverse=True))
+    lead = re.compile(r"^(?:(?P<req>" + req + r")|(?P<dir>" + dire + r"))\s+", re.I)
+    heads = sorted(u.head_words, key=len, reverse=True)
+    head = re.compile(r"^(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\wđ])")
+    not_units = sorted(u.not_units, key=len, reverse=True)
+    notu = re.compile(r"^(?:" + "|".join(re.escape(fold(n)) for n in not_units) + r")(?![\wđ])")
+    verbs = sorted(u.duty_verbs, key=len, reverse=True)
+    verb = re.compile(r"\s(?:" + "|".join(re.escape(v) for v in verbs) + r")(?![\wđ])")
+    headings = sorted(datafiles.layout().assignment_headings, key=len, reverse=True)
+    tcth = re.compile(r"^(?:" + "|".join(re.escape(fold(h)) for h in headings) + r")\b")
+    return lead, head, notu, verb, tcth
+
+
+def unit_head(text: Mapped) -> UnitHead | None:
+    """A unit named at the start of a heading or item, with what follows it."""
+    lead_re, head_re, notu_re, verb_re, _ = _patterns()
+    t = text.text
+    requested = False
+    pos = 0
+    lm = lead_re.match(t)
+    if lm:
+        requested = lm.group("req") is not None
+        pos = lm.end()
+    rest = t[pos:]
+    cap = rest[:1].upper() + rest[1:]
+    if not head_re.match(cap) and not (lm and re.match(r"^các\s", rest)):
+        return None
+    if notu_re.match(fold(rest)):
+        return None
+    # The unit name runs to its colon; without one, to the verb of the sentence it is the subject of.
+    colon = re.search(r":(?:\s|$)", rest)
+    first_break = len(rest)
+    subject = False
+    v = verb_re.search(rest)
+    if colon and (v is None or colon.start() <= v.start() or colon.start() < 160):
+        end = colon.start()
+        after = colon.end()
+    elif v is not None:
+        end = v.start()
+        after = v.start() + 1
+        subject = True
+    else:
+        end = first_break
+        after = first_break
+    name = rest[:end].rstrip(" .;,")
+    # A parenthesis after the name is a note on it ("Sở Nội vụ (Cơ quan thường trực ...)").
+    name = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+    name = re.sub(r"\s+(?:có|chịu) trách nhiệm$", "", name)
+    if len(name) < 3 or len(name) > 220:
+        return None
+    unit = text.slice(pos, pos + len(name))
+    rest_m = text.slice(pos + after).strip() if after < len(rest) else Mapped.empty()
+    if subject:
+        rest_m = text.slice(pos + end).strip()
+    return UnitHead(unit=unit, requested=requested, rest=rest_m, subject=subject)
+
+
+def _is_tcth(node: Node) -> bool:
+    p = node.para
+    if p is None or node.style not in _HEADING_STYLES:
+        return False
+    body = fold(clean_value(p.body.text) or "")
+    return len(body) <= 90 and bool(_patterns()[4].match(body))
+
+
+def read_assignments(st: Structure) -> list[FoundAssignment]:
+    out: list[FoundAssignment] = []
+    trees = [build_tree(part.body) for part in st.parts]
+    for tree in trees:
+        sections = [n for n in tree.walk() if _is_tcth(n)]
+        got: list[FoundAssignment] = []
+        for sec in sections:
+            got.extend(_from_children(sec))
+        if not got:
+            got = _directive(tree)
+        out.extend(got)
+    return out
+
+
+def _from_children(node: Node) -> list[FoundAssignment]:
+    out: list[FoundAssignment] = []
+    for child in node.children:
+        if child.closing or child.para is None:
+            continue
+        head = unit_head(child.para.body) if child.style is not None else None
+        if head is not None and (child.style not in LIST_STYLES or head.rest and not head.subject):
+            out.extend(_assignment(child, head))
+        elif child.style in _HEADING_STYLES or child.style == "letter":
+            out.extend(_from_children(child))
+    return out
+
+
+def _directive(tree: Node) -> list[FoundAssignment]:
+    """Numbered parts addressed to units, in documents without a "Tổ chức thực hiện" heading."""
+    out: list[FoundAssignment] = []
+
+    def visit(node: Node) -> None:
+        for child in node.children:
+            if child.para is None or child.closing or child.style is None or child.style in LIST_STYLES:
+                continue
+            head = unit_head(child.para.body)
+            if head is not None and not _generic_subject(head):
+                out.extend(_assignment(child, head))
+            else:
+                visit(child)
+
+    visit(tree)
+    return out
+
+
+def _generic_subject(head: UnitHead) -> bool:
+    """"Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên quan" states a principle, not a unit's part."""
+    f = fold(head.unit.text)
+    return bool(re.search(r"\b(?:tổ chức, cá nhân|cá nhân liên quan|mọi người|người dân)\b", f)) and f.startswith("các")
+
+
+def _assignment(node: Node, head: UnitHead) -> list[FoundAssignment]:
+    unit_text = clean_value(head.unit.text) or head.unit.text
+    unit = Found(unit_text, *head.unit.span(), "assignments.unit-heading", 0.85)
+    a = FoundAssignment(unit=unit, requested=head.requested)
+    nested: list[FoundAssignment] = []
+    duty_nodes: list[Node] = []
+    for child in node.children:
+        if child.closing or child.para is None:
+            continue
+        if child.style in _HEADING_STYLES:
+            sub = unit_head(child.para.body)
+            if sub is not None:
+                nested.extend(_assignment(child, sub))
+                continue
+        duty_nodes.append(child)
+    duties = _duties(duty_nodes)
+    if duties:
+        a.duties = duties
+    elif not nested:
+        # No items below: the heading's own text is the duty ("3. Sở Y tế: Chỉ đạo ...",
+        # "3. Sở Nội vụ chủ trì ..." — then the whole paragraph, unit included).
+        if head.subject:
+            m = node.para.body
+        else:
+            m = head.rest
+        d = _duty(m)
+        if d:
+            a.duties = [d]
+    if not head.requested and a.duties and all(fold(d.value).startswith("đề nghị") for d in a.duties) and len(a.duties) == 1:
+        a.requested = True
+    return [a] + nested
+
+
+def _duties(nodes: list[Node]) -> list[Found]:
+    out: list[Found] = []
+    for n in nodes:
+        pieces = [n.para.body if n.style else n.para.m]
+        extra: list[Node] = []
+        for c in n.children:
+            if c.style == "plus":
+                pieces.append(c.para.body)
+                pieces.extend(g.para.body if g.style else g.para.m for g in c.walk() if g.para is not None)
+            else:
+                extra.append(c)
+        d = _duty(Mapped.join(pieces, " "))
+        if d:
+            out.append(d)
+        out.extend(_duties(extra))
+    return out
+
+
+def _duty(m: Mapped) -> Found | None:
+    m = m.collapse_spaces()
+    text = clean_value(m.text)
+    if not text or len(text) < 3:
+        return None
+    return Found(text, *m.span(), "assignments.duty", 0.85)

@@ -1,0 +1,193 @@
+"""The schedule: periods a plan organises, dated events, and deadlines.
+
+Dates come from :mod:`vnplan.dates`; what a date *is* comes from the words
+around it (``cues.yaml``): a deadline cue before it ("trước ngày", "chậm nhất
+ngày"), an event named before it or in the heading above it ("Lễ khai mạc",
+"Hội nghị"), or a range ("từ ngày ... đến ngày ...").
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .. import datafiles
+from ..citations import find_cores
+from ..dates import DateMention, find_dates
+from ..layout import Para
+from ..normalize import clean_value, fold
+from ..outline import Node, build_tree
+from ..segment import Structure
+from . import Found
+
+
+@dataclass
+class Schedule:
+    periods: list[Found] = field(default_factory=list)  # value: (label, start, end)
+    events: list[Found] = field(default_factory=list)  # value: (name, date, time)
+    deadlines: list[Found] = field(default_factory=list)  # value: (date, action, units)
+
+
+@functools.cache
+def _cue_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    c = datafiles.cues()
+    dl = sorted((fold(x) for x in c.deadline), key=len, reverse=True)
+    deadline = re.compile(r"(?:^|[\s(:,])(?:" + "|".join(re.escape(x) for x in dl) + r")\s*(?:là\s*)?(?:vào\s*)?[:]?\s*$")
+    notdl = re.compile("|".join(re.escape(fold(x)) for x in c.deadline_not))
+    ev = sorted((fold(x) for x in c.events), key=len, reverse=True)
+    event = re.compile(r"(?<![\wđ])(?:" + "|".join(re.escape(x) for x in ev) + r")(?![\wđ])")
+    pl = sorted((fold(x) for x in c.period_labels), key=len, reverse=True)
+    label = re.compile(r"(?<![\wđ])(?:" + "|".join(re.escape(x) for x in pl) + r")(?![\wđ])")
+    return deadline, notdl, event, label
+
+
+def read_schedule(st: Structure, *, year: int | None, issued: date | None) -> Schedule:
+    sch = Schedule()
+    deadline_re, notdl_re, event_re, label_re = _cue_res()
+    seen_periods: set[tuple[date, date]] = set()
+    events: dict[tuple[date, str], Found] = {}
+    deadlines: dict[date, Found] = {}
+    units = _units_by_para(st)
+    headings = _headings_by_para(st)
+    paras = [p for part in st.parts for p in part.body + part.annexes]
+    for p in paras:
+        text = p.text
+        if not re.search(r"\d", text):
+            continue
+        ftext = fold(text)
+        cores = [(m.start(), m.end()) for m in find_cores(text)]
+        for dm in find_dates(text, default_year=year):
+            if dm.recurring or dm.kind in ("blank", "quarter"):
+                continue
+            if any(a <= dm.start <= b + 12 for a, b in cores):
+                continue  # the date of a cited document
+            before = ftext[max(0, dm.start - 60):dm.start]
+            span = p.m.span(dm.start, dm.end)
+            if dm.kind in ("day_range", "month_range") and dm.first and dm.last and dm.first <= dm.last:
+                key = (dm.first, dm.last)
+                if key not in seen_periods:
+                    seen_periods.add(key)
+                    label = _label(ftext, text, dm, label_re, headings.get(id(p)))
+                    sch.periods.append(Found((label, dm.first, dm.last), *span, "schedule.range", 0.85))
+                continue
+            if dm.kind != "day" or dm.first is None:
+                continue
+            if deadline_re.search(before):
+                if notdl_re.search(ftext[max(0, dm.start - 60):dm.end + 20]):
+                    continue
+                if issued and dm.first < issued - timedelta(days=60):
+                    continue  # long before the plan: a condition ("đăng ký trước ngày ..."), not a deadline
+                if dm.first not in deadlines:
+                    action = _action(text, dm.start)
+                    u = units.get(id(p))
+                    deadlines[dm.first] = Found((dm.first, action, [u] if u else []), *span, "schedule.deadline", 0.85)
+                continue
+            name = _event_name(ftext, text, dm, event_re, headings.get(id(p)))
+            if name:
+                k = (dm.first, fold(name))
+                prev = _same_day_event(events, dm.first)
+                if prev is not None:
+                    # One event per day: keep the one that gives a time.
+                    if prev.value[2] is None and dm.time:
+                        events[(dm.first, fold(prev.value[0]))] = Found((prev.value[0], dm.first, dm.time), *span, "schedule.event", 0.8)
+                    continue
+                events[k] = Found((name, dm.first, dm.time), *span, "schedule.event", 0.8)
+    sch.events = sorted(events.values(), key=lambda f: (f.value[1], f.value[2] or ""))
+    sch.deadlines = list(deadlines.values())
+    return sch
+
+
+def _same_day_event(events: dict[tuple[date, str], Found], day: date) -> Found | None:
+    for (d, _), f in events.items():
+        if d == day:
+            return f
+    return None
+
+
+def _label(ftext: str, text: str, dm: DateMention, label_re: re.Pattern[str], heading: str | None) -> str | None:
+    start = max(0, dm.start - 120)
+    hits = list(label_re.finditer(ftext, start, dm.start))
+    if hits:
+        h = hits[-1]
+        return clean_value(text[h.start():h.end()]).capitalize()
+    if heading:
+        return heading
+    return None
+
+
+def _event_name(ftext: str, text: str, dm: DateMention, event_re: re.Pattern[str], heading: str | None) -> str | None:
+    # An event named shortly before the date, in the same clause.
+    start = max(0, dm.start - 90)
+    clause_start = max(ftext.rfind(";", start, dm.start), ftext.rfind(". ", start, dm.start))
+    lo = clause_start + 1 if clause_start >= 0 else start
+    hits = list(event_re.finditer(ftext, lo, dm.start))
+    if hits:
+        h = hits[-1]
+        return _name_from(text, h.start(), h.end())
+    # "Thời gian: ..." under a heading that names the event ("2. Tổ chức Lễ khai mạc").
+    if heading and re.search(r"(?:thời gian|thời điểm)\s*:?[^.;]*$", ftext[:dm.start]):
+        hm = event_re.search(fold(heading))
+        if hm:
+            return _name_from(heading, hm.start(), hm.end())
+    return None
+
+
+def _name_from(text: str, s: int, e: int) -> str:
+    name = clean_value(text[s:e]) or text[s:e]
+    return name[:1].upper() + name[1:]
+
+
+_CLAUSE_START = re.compile(r"(?:[;:]|\.\s|^)\s*")
+
+
+def _action(text: str, at: int) -> str:
+    """What must be done by the deadline: the clause before the cue."""
+    head = text[:at]
+    cut = max(head.rfind(";"), head.rfind(". "), head.rfind(": "))
+    clause = head[cut + 1:] if cut >= 0 else head
+    clause = re.sub(r"\s*(?:trước|chậm nhất|chậm nhất là|chậm nhất đến|hạn cuối|hoàn thành trước|xong trước|thời hạn)\s*(?:ngày\s*)?$", "", clause.strip(), flags=re.I)
+    clause = clean_value(clause.strip(" ,-")) or ""
+    return clause
+
+
+def _units_by_para(st: Structure) -> dict[int, str]:
+    """For each paragraph under a unit heading of the assignments part, that unit."""
+    from .assignments import _is_tcth, unit_head  # local: assignments imports nothing from here
+
+    out: dict[int, str] = {}
+    for part in st.parts:
+        tree = build_tree(part.body)
+        for sec in [n for n in tree.walk() if _is_tcth(n)]:
+            for child in sec.children:
+                if child.para is None or child.closing:
+                    continue
+                head = unit_head(child.para.body)
+                if head is None:
+                    continue
+                name = clean_value(head.unit.text) or head.unit.text
+                out[id(child.para)] = name
+                for d in child.walk():
+                    if d.para is not None:
+                        out[id(d.para)] = name
+    return out
+
+
+def _headings_by_para(st: Structure) -> dict[int, str]:
+    """The numbered heading each paragraph sits under (for "Thời gian:" lines)."""
+    out: dict[int, str] = {}
+    for part in st.parts:
+        tree = build_tree(part.body)
+
+        def visit(node: Node, heading: str | None) -> None:
+            for c in node.children:
+                if c.para is None:
+                    continue
+                h = heading
+                if c.style and c.style not in ("dash", "plus", "bullet"):
+                    h = clean_value(c.para.body.text)
+                out[id(c.para)] = heading or ""
+                visit(c, h if c.style and c.style not in ("dash", "plus", "bullet") else heading)
+
+        visit(tree, None)
+    return out

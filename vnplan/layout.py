@@ -1,0 +1,423 @@
+"""From the canonical text to lines and paragraphs, as a reader sees them.
+
+Plans reach us as markdown from converters, plain-text dumps of Word files and
+``pdftotext -layout`` output. This module undoes what those tools do to a
+document without touching the canonical text: markdown markers, table pipes
+and column gaps become cell boundaries, and hard-wrapped lines (often with a
+blank line between every line, or a page break inside a sentence) are joined
+back into paragraphs. Every cleaned string is a :class:`Mapped` string, so a
+value read from it still points into the canonical text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from . import datafiles
+from .textmap import Mapped
+
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]{1,500})\)")
+_MD_EMPH = re.compile(r"\*\*+|__+|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])")
+_ESCAPE = re.compile(r"\\+(?=[_*.\-#\[\]()`>!|+~])")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_DECORATION = re.compile(r"^\s*(?:[-_=*~.]\s*){3,}$")
+_LAYOUT_GAP = re.compile(r"\S( {4,})(?=\S)")
+_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.I)
+_BULLET_STAR = re.compile(r"^\s*\*(?=\s)")
+
+# Outline markers a paragraph can start with.
+MARKER = re.compile(
+    r"""^(?:
+        (?P<part>(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+(?:[IVXLC]+|\d{1,2})\b[.:]?)
+      | (?P<article>Điều\s+\d{1,3}[a-zđ]?\s*[.:])
+      | (?P<roman>[IVXLC]{1,6})\s*[.)/:](?![vV]\b)
+      | (?P<upper>[A-HK])\s*[.)/]
+      | (?P<nested>\d{1,2}(?:\s?\.\s?\d{1,2}){1,4})\.?(?=[\s)]|[^\d\s.])\)?
+      | (?P<num>\d{1,2})\s*[.)/](?!\d)
+      | (?P<letter>[a-hik-zđ])\s*[).](?=\s|[^\w.])
+      | (?P<dash>[-–—−]+)
+      | (?P<plus>\+)
+      | (?P<bullet>[•●○◦■□▪▫➢►▶✓✔❖◆◇※·*])
+    )\s*""",
+    re.X,
+)
+
+
+@dataclass
+class Line:
+    """One line of the document, or one cell of a table row / layout column."""
+
+    idx: int
+    start: int
+    end: int
+    m: Mapped
+    page: int = 1
+    bold: bool = False
+    md_heading: int = 0
+    cell: int = 0
+    cells: int = 1
+    table_row: bool = False
+    indent: int = 0
+    blank_before: int = 0  # blank lines (or empty cells) right above this one
+
+    @property
+    def text(self) -> str:
+        return self.m.text
+
+    @property
+    def blank(self) -> bool:
+        return not self.m.text
+
+
+@dataclass
+class Para:
+    """A paragraph: lines joined, with its outline marker parsed off."""
+
+    lines: list[Line]
+    m: Mapped
+    marker: str | None = None  # kind of outline marker: roman, num, nested2, letter, dash...
+    label: str = ""  # the marker as printed: "1.", "a)", "-"
+    body: Mapped = field(default_factory=Mapped.empty)  # text after the marker
+    bold: bool = False
+    md_heading: int = 0
+    noise: str | None = None  # why this paragraph is not part of the document
+
+    @property
+    def text(self) -> str:
+        return self.m.text
+
+    @property
+    def start(self) -> int:
+        return self.m.span()[0]
+
+    @property
+    def end(self) -> int:
+        return self.m.span()[1]
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page if self.lines else 1
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].idx
+
+    @property
+    def last_line(self) -> int:
+        return self.lines[-1].idx
+
+    @property
+    def table_row(self) -> bool:
+        return any(ln.table_row for ln in self.lines)
+
+    @property
+    def blank_before(self) -> int:
+        return self.lines[0].blank_before if self.lines else 0
+
+
+def _clean_cell(m: Mapped) -> tuple[Mapped, bool, int]:
+    """Markdown markers off a cell; returns (text, was it bold, heading level)."""
+    raw = m.text.strip()
+    bold = len(raw) > 4 and raw.startswith("**") and raw.rstrip(" \\").endswith("**")
+    level = 0
+    h = _MD_HEADING.match(m.text)
+    if h:
+        level = len(h.group(1))
+        m = m.slice(h.end())
+    m = m.sub(_MD_LINK, lambda x: x.group(1))
+    m = m.sub(_ESCAPE, "")
+    # A "* " at the start is a bullet, not emphasis; keep it for the marker parser.
+    star = _BULLET_STAR.match(m.text)
+    if star:
+        head, tail = m.slice(0, star.end()), m.slice(star.end())
+        m = Mapped.join([head.strip(), tail.sub(_MD_EMPH, "")], " ")
+    else:
+        m = m.sub(_MD_EMPH, "")
+    m = m.sub(_SPACES, " ").strip()
+    return m, bold, level
+
+
+def is_layout_text(text: str) -> bool:
+    """Text laid out in columns with runs of spaces (``pdftotext -layout``)."""
+    lines = [ln for ln in text.split("\n")[:400] if ln.strip()]
+    if len(lines) < 8:
+        return False
+    indented = sum(1 for ln in lines if len(ln) - len(ln.lstrip(" ")) >= 4)
+    gaps = sum(1 for ln in lines if re.search(r"\S {6,}\S", ln))
+    return indented > 0.3 * len(lines) or gaps > 0.1 * len(lines)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Physical lines of the canonical text, cut into cells at pipes and column gaps."""
+    layout = is_layout_text(text)
+    out: list[Line] = []
+    page = 1
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl == -1 else nl
+        # A form feed is a page break inside or at the start of a line.
+        seg_start = pos
+        while True:
+            ff = text.find("\f", seg_start, end)
+            seg_end = end if ff == -1 else ff
+            _add_physical(out, text, seg_start, seg_end, page, layout)
+            if ff == -1:
+                break
+            page += 1
+            seg_start = ff + 1
+        if nl == -1:
+            break
+        pos = nl + 1
+    return out
+
+
+_HEADER_ZONE = 6000  # characters from the start where header columns may be merged
+_MOTTO_IN_LINE = re.compile(r"\s(?=(?:C[ỘỌOÔ]NG\s+H[OÒ][AÀ]\s+X[ÃA]\s+H[ỘỌ]I|Độc\s+lập\s*-|ĐỘC\s+LẬP\s*-))")
+_NUMBER_THEN_DATE = re.compile(r"^(\s*S[ốôo]\s*:?.{0,40}?/\s*[A-ZĐ][\w&\-]*(?:\s*-\s*[A-ZĐ][\w&]*)*)\s+(?=[^\W\d_][^,]{1,40},\s*ngày)")
+
+
+def _merged_header(raw: str) -> list[tuple[int, int]] | None:
+    """Header columns that OCR or a converter put on one line: cut before the motto
+    ("UỶ BAN NHÂN DÂN CỘNG HÒA XÃ HỘI ...") and between the number and the place-date."""
+    m = _MOTTO_IN_LINE.search(raw)
+    if m and m.start() > 2:
+        return [(0, m.start()), (m.end(), len(raw))]
+    m = _NUMBER_THEN_DATE.match(raw)
+    if m:
+        return [(0, m.end(1)), (m.end(), len(raw))]
+    return None
+
+
+def _add_physical(out: list[Line], text: str, s: int, e: int, page: int, layout: bool) -> None:
+    raw = text[s:e]
+    idx = len(out)
+    if _TABLE_RULE.match(raw) or _DECORATION.match(raw):
+        out.append(Line(idx, s, e, Mapped.empty(), page))
+        return
+    indent = len(raw) - len(raw.lstrip(" \t"))
+    pieces: list[tuple[int, int]] = []
+    if "|" in raw:
+        cuts = [i for i, c in enumerate(raw) if c == "|"]
+        bounds = [-1] + cuts + [len(raw)]
+        for a, b in zip(bounds, bounds[1:]):
+            if raw[a + 1:b].strip():
+                pieces.append((s + a + 1, s + b))
+    elif s < _HEADER_ZONE and _merged_header(raw):
+        pieces = [(s + a, s + b) for a, b in _merged_header(raw)]
+    elif layout and _LAYOUT_GAP.search(raw):
+        last = 0
+        for g in _LAYOUT_GAP.finditer(raw):
+            pieces.append((s + last, s + g.start(1)))
+            last = g.end(1)
+        pieces.append((s + last, e))
+    else:
+        pieces = [(s, e)]
+    cells = []
+    for a, b in pieces:
+        m, bold, level = _clean_cell(Mapped.of(text, a, b))
+        if m:
+            cells.append((a, b, m, bold, level))
+    if not cells:
+        out.append(Line(idx, s, e, Mapped.empty(), page, indent=indent))
+        return
+    table = len(cells) >= 3 and "|" in raw
+    if table:
+        # A row of a real table stays one line; its cells are kept apart by " | ".
+        m = Mapped.join([c[2] for c in cells], " | ")
+        out.append(Line(idx, s, e, m, page, bold=all(c[3] for c in cells), cell=0, cells=len(cells), table_row=True, indent=indent))
+        return
+    for k, (a, b, m, bold, level) in enumerate(cells):
+        out.append(Line(len(out), a, b, m, page, bold=bold, md_heading=level, cell=k, cells=len(cells), indent=indent))
+
+
+@functools.cache
+def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lay = datafiles.layout()
+    starts = lay.basis_cues + lay.proposal_cues + lay.recipients_cue + lay.closing_cues + lay.addressee_cue + lay.motto
+    start_re = re.compile(r"^(?:" + "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True)) + r")\b")
+    dangling = sorted(lay.dangling_words, key=len, reverse=True)
+    dangle_re = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in dangling) + r")$")
+    return start_re, dangle_re
+
+
+_TERMINAL = re.compile(r"(?:[.;:!?…]|\./\.|\.\*+|[.;:]\W{0,3})$")
+_SIGN_LINE = re.compile(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)[.\s/]\s*[A-ZĐÀ-Ỹ]")
+
+
+def _starts_lower(s: str) -> bool:
+    for c in s:
+        if c.isalpha():
+            return c.islower()
+        if c.isdigit():
+            return True
+        if c in "(“\"'‘":
+            continue
+        return False
+    return False
+
+
+def _is_upper_line(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if c.isupper()) >= 0.8 * len(letters)
+
+
+def wrap_width(lines: list[Line]) -> tuple[int, bool]:
+    """Typical width of a hard-wrapped line, and whether the text is hard-wrapped."""
+    lengths = [len(ln.text) for ln in lines if ln.text and not ln.table_row and ln.cells == 1]
+    if len(lengths) < 10:
+        return 10_000, False
+    lengths.sort()
+    p90 = lengths[int(0.9 * (len(lengths) - 1))]
+    if p90 > 140:
+        return p90, False
+    near = sum(1 for x in lengths if 0.75 * p90 <= x <= 1.15 * p90)
+    return p90, near >= 0.3 * len(lengths)
+
+
+def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated: bool = False) -> bool:
+    """Does ``nxt`` continue the paragraph that ``prev`` ends?
+
+    ``blank_separated``: the text separates paragraphs with blank lines and
+    hard-wraps inside them (markdown from HTML converters), so a line right
+    under another without a blank line between runs on.
+    """
+    p, n = prev.text, nxt.text
+    if prev.table_row or nxt.table_row:
+        return False
+    if prev.cells > 1 or nxt.cells > 1:
+        # Cells of one row are separate blocks; a cell never runs into the next row.
+        return False
+    if re.match(r"^[-–]\s?\d{4}\b", n) and re.search(r"\d{4}$", p):
+        return True  # a year range wrapped before its dash: "giai đoạn 2021\n- 2025"
+    if MARKER.match(n) and not _continuation_number(p, n):
+        return False
+    start_re, dangle_re = _cue_patterns()
+    if start_re.match(n) or _SIGN_LINE.match(n):
+        return False
+    if blank_separated and nxt.blank_before == 0 and not _block_boundary(p, n):
+        return True
+    if p.endswith(",") and not _block_boundary(p, n):
+        return True
+    if _starts_lower(n) and re.search(r"[;,]\W{0,2}$", p):
+        # A hard wrap right after a semicolon: the sentence goes on in lower case.
+        return True
+    if _TERMINAL.search(p):
+        return False
+    if _starts_lower(n):
+        return True
+    if nxt.md_heading and not prev.md_heading:
+        return False
+    if _is_upper_line(p) and _is_upper_line(n):
+        # Lines in capitals (headings, signature blocks, stamps) run on only when
+        # a long heading was hard-wrapped.
+        return wrapped and len(p) >= 0.6 * width
+    if dangle_re.search(p):
+        return True
+    if wrapped and len(p) >= 0.75 * width and not _is_upper_line(n):
+        return True
+    return False
+
+
+def _block_boundary(p: str, n: str) -> bool:
+    """Lines of a signature or header block that stand apart even without a blank line."""
+    if _is_upper_line(p) and _is_upper_line(n):
+        if _SIGN_LINE.match(p) or _SIGN_LINE.match(n):
+            return True
+        return _is_position(n) or _is_position(p)
+    if _is_upper_line(p) and _NAME.match(n.strip()):
+        return True
+    return False
+
+
+@functools.cache
+def _positions() -> frozenset[str]:
+    return frozenset(x.upper() for x in datafiles.signing().positions)
+
+
+def _is_position(s: str) -> bool:
+    return s.strip().rstrip(".:").upper() in _positions()
+
+
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,5}$")
+
+
+def _continuation_number(p: str, n: str) -> bool:
+    """A wrapped line that starts with a number which is not an outline marker.
+
+    "... ngày\\n30/7/2021 của Thủ tướng" or "... Quyết định số\\n1074/QĐ-BXD": the
+    number belongs to the sentence above, which ended without punctuation.
+    """
+    if _TERMINAL.search(p):
+        return False
+    return bool(re.match(r"^(?:\d{1,5}\s*/|\d{1,2}[./-]\d{1,2}[./-]\d{4})", n)) or bool(re.search(r"(?:số|ngày|tháng|năm|Điều|khoản|điểm)$", p.strip(), re.I))
+
+
+def paragraphs(lines: list[Line]) -> list[Para]:
+    """Join lines into paragraphs; blank lines separate paragraphs unless a sentence runs on."""
+    width, wrapped = wrap_width(lines)
+    blanks = 0
+    content: list[Line] = []
+    for ln in lines:
+        if ln.blank:
+            blanks += 1
+            continue
+        ln.blank_before = blanks
+        blanks = 0
+        content.append(ln)
+    # Paragraphs separated by blank lines, lines inside them hard-wrapped: a good
+    # share of lines sits right under another, and a good share after a blank.
+    tight = sum(1 for ln in content if ln.blank_before == 0 and ln.cells == 1 and not ln.table_row)
+    blank_separated = wrapped and 0.25 * len(content) <= tight <= 0.9 * len(content)
+    paras: list[Para] = []
+    cur: list[Line] = []
+    for ln in content:
+        if not any(c.isalnum() for c in ln.text):
+            continue  # stray markers ("* *", "|")
+        if cur and continues(cur[-1], ln, width, wrapped, blank_separated):
+            cur.append(ln)
+            continue
+        if cur:
+            paras.append(_make_para(cur))
+        cur = [ln]
+    if cur:
+        paras.append(_make_para(cur))
+    return paras
+
+
+def _make_para(lines: list[Line]) -> Para:
+    m = Mapped.join([ln.m for ln in lines], " ").collapse_spaces()
+    para = Para(lines=lines, m=m, bold=all(ln.bold for ln in lines), md_heading=max(ln.md_heading for ln in lines))
+    mk = MARKER.match(m.text)
+    if mk and mk.end() < len(m.text) or (mk and mk.lastgroup in ("roman", "num", "nested", "upper", "letter", "article", "part")):
+        kind = mk.lastgroup or ""
+        label = mk.group(0).strip()
+        if kind == "nested":
+            depth = len(re.findall(r"\d+", label))
+            kind = f"nested{depth}"
+        elif kind == "num":
+            # "2021-2030" or "03 nhà trường" are not outline numbers.
+            if not re.match(r"^\d{1,2}\s*[.)/]", label):
+                kind = ""
+        if kind:
+            para.marker = kind
+            para.label = label
+            para.body = m.slice(mk.end()).strip()
+    if para.marker is None:
+        para.body = m
+    return para
+
+
+def build(text: str) -> tuple[list[Line], list[Para]]:
+    lines = split_lines(text)
+    return lines, paragraphs(lines)
+
+
+def median_line_length(lines: list[Line]) -> float:
+    vals = [len(ln.text) for ln in lines if ln.text]
+    return statistics.median(vals) if vals else 0.0

@@ -1,0 +1,111 @@
+"""Cleaned strings that remember where each character came from.
+
+Values are read from cleaned text (markdown removed, hard-wrapped lines joined,
+spaces collapsed), but provenance must point into the canonical text. A
+:class:`Mapped` string carries, for every character, its offset in the
+canonical text, so that any match in the cleaned string maps back to a span.
+Inserted characters (the space that joins two lines) take the offset of the
+character before them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+
+class Mapped:
+    __slots__ = ("text", "offs")
+
+    def __init__(self, text: str, offs: list[int]) -> None:
+        if len(text) != len(offs):
+            raise ValueError("text and offsets differ in length")
+        self.text = text
+        self.offs = offs
+
+    @classmethod
+    def of(cls, source: str, start: int = 0, end: int | None = None) -> Mapped:
+        end = len(source) if end is None else end
+        return cls(source[start:end], list(range(start, end)))
+
+    @classmethod
+    def empty(cls) -> Mapped:
+        return cls("", [])
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __repr__(self) -> str:
+        return f"Mapped({self.text!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def span(self, i: int = 0, j: int | None = None) -> tuple[int, int]:
+        """Canonical (start, end) of ``self.text[i:j]``."""
+        j = len(self.text) if j is None else j
+        if not self.offs or i >= j:
+            anchor = self.offs[min(i, len(self.offs) - 1)] if self.offs else 0
+            return anchor, anchor
+        return self.offs[i], self.offs[j - 1] + 1
+
+    def slice(self, i: int, j: int | None = None) -> Mapped:
+        j = len(self.text) if j is None else j
+        return Mapped(self.text[i:j], self.offs[i:j])
+
+    def strip(self, chars: str | None = None) -> Mapped:
+        left = len(self.text) - len(self.text.lstrip(chars))
+        right = len(self.text.rstrip(chars))
+        if right <= left:
+            return Mapped.empty()
+        return self.slice(left, right)
+
+    def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> Mapped:
+        """``re.sub`` that keeps offsets: replacement characters take the offset of the match start."""
+        parts: list[str] = []
+        offs: list[int] = []
+        last = 0
+        text = self.text
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            parts.append(text[last:s])
+            offs.extend(self.offs[last:s])
+            r = repl(m) if callable(repl) else m.expand(repl)
+            if r:
+                # Keep the offsets of a replacement that is a substring of the match
+                # (e.g. group 1 kept, markers dropped) so spans stay exact.
+                k = text.find(r, s, e) if len(r) <= e - s else -1
+                if k >= 0:
+                    offs.extend(self.offs[k:k + len(r)])
+                else:
+                    anchor = self.offs[s] if s < len(self.offs) else (self.offs[-1] + 1 if self.offs else 0)
+                    offs.extend([anchor] * len(r))
+                parts.append(r)
+            last = e
+        if last == 0 and not parts:
+            return self
+        parts.append(text[last:])
+        offs.extend(self.offs[last:])
+        return Mapped("".join(parts), offs)
+
+    def collapse_spaces(self) -> Mapped:
+        return self.sub(_SPACES, " ").strip()
+
+    @staticmethod
+    def join(items: Iterable[Mapped], sep: str = " ") -> Mapped:
+        parts: list[str] = []
+        offs: list[int] = []
+        for m in items:
+            if not m:
+                continue
+            if parts and sep:
+                parts.append(sep)
+                offs.extend([offs[-1] + 1] * len(sep) if offs else [m.offs[0]] * len(sep))
+            parts.append(m.text)
+            offs.extend(m.offs)
+        return Mapped("".join(parts), offs)
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
