@@ -76,6 +76,10 @@ def unit_head(text: Mapped) -> UnitHead | None:
     first_break = len(rest)
     subject = False
     v = verb_re.search(rest)
+    # A verb right after the head word belongs to the name ("Các tổ chức thành viên",
+    # "Đoàn kiểm tra"); the sentence's verb comes after a name of two words or more.
+    while v is not None and len(rest[:v.start()].split()) < 2:
+        v = verb_re.search(rest, v.end())
     if colon and (v is None or colon.start() <= v.start() or colon.start() < 160):
         end = colon.start()
         after = colon.end()

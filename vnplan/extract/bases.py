@@ -62,7 +62,8 @@ def _basis_paragraph(p: Para, year: int | None) -> list[Citation]:
         for c in cites:
             c.rule = "preamble.basis"
         out.extend(cites)
-        out.extend(_unnumbered(body, year))
+        inside = [(c.start, c.end) for c in cites]
+        out.extend(u for u in _unnumbered(body, year) if not any(a < u.start < b for a, b in inside))
     return out
 
 
@@ -139,8 +140,11 @@ def read_references(paras: list[Para], *, year: int | None, exclude: set[tuple[s
                     if o.key == c.key and o.date is None and c.date is not None:
                         o.date = c.date
                 continue
-            if re.search(r"[Kk]èm\s+(?:theo\s+)?$", _before(p, c)):
+            before = _before(p, c)
+            if re.search(r"[Kk]èm\s+(?:theo\s+)?$", before):
                 continue  # "(Kèm theo Kế hoạch số ...)": the plan naming itself
+            if re.search(r"(?:[Mm]ẫu|[Bb]iểu|[Pp]hụ lục)\s*(?:số)?\s*:?\s*$", before) or c.doc_type is None:
+                continue  # a form or annex number, not a document
             seen.add(c.key)
             c.rule = "body.reference"
             out.append(c)
@@ -149,7 +153,8 @@ def read_references(paras: list[Para], *, year: int | None, exclude: set[tuple[s
 
 def _before(p: Para, c: Citation) -> str:
     # text just before the citation, in the paragraph's cleaned string
+    at = c.spans.get("number", (c.start, c.end))[0]
     for i, off in enumerate(p.m.offs):
-        if off >= c.start:
+        if off >= at:
             return p.m.text[max(0, i - 30):i]
     return ""

@@ -152,7 +152,7 @@ def _add_flat(m: Mapped, c: Closing) -> None:
     for a, b in zip(bounds, bounds[1:]):
         # back off over the marker that starts the next item
         seg = m.slice(a, max(a, b - 1)).strip()
-        seg = seg.slice(0, len(seg.text) - len(re.search(r"[\s-–+•]*$", seg.text).group(0))) if seg else seg
+        seg = seg.slice(0, len(seg.text) - len(re.search(r"[\s\-–+•]*$", seg.text).group(0))) if seg else seg
         if seg and not re.match(r"^Lưu\b", seg.text):
             _add_recipient(seg, c)
 

@@ -105,18 +105,18 @@ def _same_day_event(events: dict[tuple[date, str], Found], day: date) -> Found |
     return None
 
 
-def _label(ftext: str, text: str, dm: DateMention, label_re: re.Pattern[str], heading: str | None) -> str | None:
+def _label(ftext: str, text: str, dm: DateMention, label_re: re.Pattern[str], heading: list[str] | None) -> str | None:
     start = max(0, dm.start - 120)
     hits = list(label_re.finditer(ftext, start, dm.start))
     if hits:
         h = hits[-1]
         return clean_value(text[h.start():h.end()]).capitalize()
     if heading:
-        return heading
+        return heading[0][:120] or None
     return None
 
 
-def _event_name(ftext: str, text: str, dm: DateMention, event_re: re.Pattern[str], heading: str | None) -> str | None:
+def _event_name(ftext: str, text: str, dm: DateMention, event_re: re.Pattern[str], heading: list[str] | None) -> str | None:
     # An event named shortly before the date, in the same clause.
     start = max(0, dm.start - 90)
     clause_start = max(ftext.rfind(";", start, dm.start), ftext.rfind(". ", start, dm.start))
@@ -127,14 +127,26 @@ def _event_name(ftext: str, text: str, dm: DateMention, event_re: re.Pattern[str
         return _name_from(text, h.start(), h.end())
     # "Thời gian: ..." under a heading that names the event ("2. Tổ chức Lễ khai mạc").
     if heading and re.search(r"(?:thời gian|thời điểm)\s*:?[^.;]*$", ftext[:dm.start]):
-        hm = event_re.search(fold(heading))
-        if hm:
-            return _name_from(heading, hm.start(), hm.end())
+        for h in heading[:3]:
+            hm = event_re.search(fold(h))
+            if hm:
+                if len(h) <= 90:
+                    name = re.sub(r"^(?:Tổ chức|tổ chức)\s+", "", h).rstrip(" .:;")
+                    return name[:1].upper() + name[1:]
+                return _name_from(h, hm.start(), hm.end())
     return None
 
 
+_NAME_STOP = re.compile(r"\s(?:tổ chức|được|sẽ|diễn ra|vào|lúc|tại|ngày|từ|trong|với|theo|do)\b|[,:;(.]|\d")
+
+
 def _name_from(text: str, s: int, e: int) -> str:
-    name = clean_value(text[s:e]) or text[s:e]
+    """The event's name: its cue and the words that follow, up to a verb, a place or the date."""
+    tail = text[e:e + 80]
+    stop = _NAME_STOP.search(tail)
+    words = tail[: stop.start()] if stop else tail
+    words = " ".join(words.split()[:7])
+    name = clean_value(text[s:e] + (" " + words if words else "")) or text[s:e]
     return name[:1].upper() + name[1:]
 
 
@@ -173,21 +185,19 @@ def _units_by_para(st: Structure) -> dict[int, str]:
     return out
 
 
-def _headings_by_para(st: Structure) -> dict[int, str]:
-    """The numbered heading each paragraph sits under (for "Thời gian:" lines)."""
-    out: dict[int, str] = {}
+def _headings_by_para(st: Structure) -> dict[int, list[str]]:
+    """The numbered headings above each paragraph, nearest first (for "Thời gian:" lines)."""
+    out: dict[int, list[str]] = {}
     for part in st.parts:
         tree = build_tree(part.body)
 
-        def visit(node: Node, heading: str | None) -> None:
+        def visit(node: Node, above: list[str]) -> None:
             for c in node.children:
                 if c.para is None:
                     continue
-                h = heading
-                if c.style and c.style not in ("dash", "plus", "bullet"):
-                    h = clean_value(c.para.body.text)
-                out[id(c.para)] = heading or ""
-                visit(c, h if c.style and c.style not in ("dash", "plus", "bullet") else heading)
+                out[id(c.para)] = above
+                heading = c.style and c.style not in ("dash", "plus", "bullet")
+                visit(c, [clean_value(c.para.body.text) or ""] + above if heading else above)
 
-        visit(tree, None)
+        visit(tree, [])
     return out
