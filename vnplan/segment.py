@@ -19,7 +19,7 @@ from .layout import Para
 from .normalize import fold, strip_diacritics
 
 _NUMBER_LINE = re.compile(r"^(?:Số|SỐ|S[ốô])\s*[:.;]?\s*[^\s/]{0,12}\s*/|^(?:Số|SỐ)\s*:\s*\S")
-_DATE_LINE = re.compile(r"^[^\d,:;]{2,60},\s*(?:ngày|Ngày|NGÀY)\b")
+_DATE_LINE = re.compile(r"^[^\d,:;][^,:;]{1,59},\s*(?:ngày|Ngày|NGÀY)\b")
 _BLANK_DATE_LINE = re.compile(r"^(?:[^\d,:;]{2,60},\s*)?ngày\s+(?:[\d.…_ ]*\s+)?tháng\s+(?:[\d.…_ ]*\s+)?năm\s+\d{4}", re.I)
 _LETTER_SUBJECT = re.compile(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC|Về|V\.v)\b")
 _UPPER_WORD = re.compile(r"[A-ZĐÀ-Ỹ]")

@@ -55,8 +55,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     return lead, head, notu, verb, tcth
 
 
-def unit_head(text: Mapped) -> UnitHead | None:
-    """A unit named at the start of a heading or item, with what follows it."""
+def unit_head(text: Mapped, *, heading: bool = False) -> UnitHead | None:
+    """A unit named at the start of a heading or item, with what follows it.
+
+    ``heading``: the item has duties listed under it, so a short line without a
+    colon is all unit name ("3. Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội").
+    """
     lead_re, head_re, notu_re, verb_re, _ = _patterns()
     t = text.text
     requested = False
@@ -80,6 +84,8 @@ def unit_head(text: Mapped) -> UnitHead | None:
     # "Đoàn kiểm tra"); the sentence's verb comes after a name of two words or more.
     while v is not None and len(rest[:v.start()].split()) < 2:
         v = verb_re.search(rest, v.end())
+    if heading and not colon and len(rest) <= 120 and not rest.rstrip().endswith(":"):
+        v = None
     if colon and (v is None or colon.start() <= v.start() or colon.start() < 160):
         end = colon.start()
         after = colon.end()
@@ -130,7 +136,7 @@ def _from_children(node: Node) -> list[FoundAssignment]:
     for child in node.children:
         if child.closing or child.para is None:
             continue
-        head = unit_head(child.para.body) if child.style is not None else None
+        head = unit_head(child.para.body, heading=bool(child.children)) if child.style is not None else None
         if head is not None and (child.style not in LIST_STYLES or head.rest and not head.subject):
             out.extend(_assignment(child, head))
         elif child.style in _HEADING_STYLES or child.style == "letter":
@@ -146,7 +152,7 @@ def _directive(tree: Node) -> list[FoundAssignment]:
         for child in node.children:
             if child.para is None or child.closing or child.style is None or child.style in LIST_STYLES:
                 continue
-            head = unit_head(child.para.body)
+            head = unit_head(child.para.body, heading=bool(child.children))
             if head is not None and not _generic_subject(head):
                 out.extend(_assignment(child, head))
             else:
@@ -172,7 +178,7 @@ def _assignment(node: Node, head: UnitHead) -> list[FoundAssignment]:
         if child.closing or child.para is None:
             continue
         if child.style in _HEADING_STYLES:
-            sub = unit_head(child.para.body)
+            sub = unit_head(child.para.body, heading=bool(child.children))
             if sub is not None:
                 nested.extend(_assignment(child, sub))
                 continue

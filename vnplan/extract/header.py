@@ -19,7 +19,7 @@ from . import Found
 _NUMBER = re.compile(
     r"^S[ốôo]\s*[:.;]?\s*(?P<num>[^/\n]{0,15}?)\s*/\s*(?P<sym>[A-ZĐÂĂÊÔƠƯ][A-Za-zĐđÂĂÊÔƠƯâăêôơư0-9&]*(?:\s{0,2}[-/–]\s{0,2}[A-Za-zĐđ0-9&][A-Za-zĐđÂĂÊÔƠƯâăêôơư0-9& ]*?)*)(?=\s{2,}|\s*$|\s+[A-ZĐÀ-Ỹ][a-zà-ỹ])"
 )
-_PLACE = re.compile(r"^(?P<place>[^\d,:;|]{2,60}?)\s*,\s*(?:ngày|Ngày|NGÀY)\b")
+_PLACE = re.compile(r"^(?P<place>[^\d,:;|][^,:;|]{1,59}?)\s*,\s*(?:ngày|Ngày|NGÀY)\b")
 _YEAR = re.compile(r"năm\s+((?:19|20)\d{2})\b")
 
 

@@ -32,8 +32,9 @@ class Schedule:
 @functools.cache
 def _cue_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     c = datafiles.cues()
-    dl = sorted((fold(x) for x in c.deadline), key=len, reverse=True)
-    deadline = re.compile(r"(?:^|[\s(:,])(?:" + "|".join(re.escape(x) for x in dl) + r")\s*(?:là\s*)?(?:vào\s*)?[:]?\s*$")
+    # The date mention starts at "ngày", so the cues are matched without it.
+    dl = sorted({re.sub(r"\s+ngày$", "", fold(x)) for x in c.deadline}, key=len, reverse=True)
+    deadline = re.compile(r"(?:^|[\s(:,])(?:" + "|".join(re.escape(x) for x in dl) + r")\s*(?:là\s*)?(?:vào\s*)?[:]?\s*(?:ngày\s*)?$")
     notdl = re.compile("|".join(re.escape(fold(x)) for x in c.deadline_not))
     ev = sorted((fold(x) for x in c.events), key=len, reverse=True)
     event = re.compile(r"(?<![\wđ])(?:" + "|".join(re.escape(x) for x in ev) + r")(?![\wđ])")

@@ -54,7 +54,8 @@ def read_theme(paras: list[Para]) -> Found | None:
             nxt = _next_content(paras, i)
             if nxt is not None and len(nxt.text) <= 300 and not (nxt.marker and nxt.marker not in ("dash", "bullet")):
                 m = nxt.body if nxt.marker else nxt.m
-                found = _theme_value(m, 0)
+                inner = pat.search(m.text)
+                found = _theme_value(m, inner.end() if inner else 0)
                 if found:
                     return found
             continue
