@@ -49,7 +49,7 @@ class Citation:
     @property
     def key(self) -> tuple[str, str]:
         sym = (self.symbol or "").replace(" ", "").casefold()
-        return (self.number or "", sym.split("-")[0])
+        return (self.number or "", re.split(r"[-/]", sym)[0])
 
 
 @functools.cache
@@ -138,6 +138,11 @@ def parse_citations(text: str, *, default_year: int | None = None, stop: int | N
         tail_end = _clause_end(text, m.end(), nxt)
         tail = text[m.end():tail_end]
         _read_tail(c, tail, m.end(), default_year)
+        if c.issuer is None:
+            # "đề nghị của Sở X tại Tờ trình số 18/TTr-SKHĐT": the issuer named before the citation.
+            pre = re.search(r"\bcủa\s+(?P<iss>[A-ZĐÀ-Ỹ][^,;:()]{2,120}?)\s+tại\s*$", text[max(0, c.start - 160):c.start])
+            if pre:
+                c.issuer = clean_value(pre.group("iss"))
         if c.subject is None and tword is not None:
             # "Luật Giáo dục số 43/2019/QH14": the name sits between the type word and the number.
             name = re.sub(r"\s*(?:số|Số)\s*:?\s*$", "", text[tword.end():m.start()]).strip(" ,")

@@ -56,6 +56,7 @@ class Layout(_Strict):
     recipient_notes: list[str]
     noise_lines: list[str]
     dangling_words: list[str]
+    web_boilerplate: list[str]
 
 
 class LeadVerbs(_Strict):
@@ -69,6 +70,7 @@ class Units(_Strict):
     head_words: list[str]
     not_units: list[str]
     duty_verbs: list[str]
+    strong_verbs: list[str]
 
 
 class Abbreviation(_Strict):

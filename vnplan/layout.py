@@ -26,6 +26,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _DECORATION = re.compile(r"^\s*(?:[-_=*~.]\s*){3,}$")
 _LAYOUT_GAP = re.compile(r"\S( {4,})(?=\S)")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
+_TRAILING_RULE = re.compile(r"\s*[-_=–]{3,}\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.I)
 _BULLET_STAR = re.compile(r"^\s*\*(?=\s)")
 
@@ -138,6 +139,7 @@ def _clean_cell(m: Mapped) -> tuple[Mapped, bool, int]:
     else:
         m = m.sub(_MD_EMPH, "")
     m = m.sub(_SPACES, " ").strip()
+    m = m.sub(_TRAILING_RULE, "")  # "TỈNH BÌNH ĐỊNH -------": the underline drawn under a header cell
     return m, bold, level
 
 
@@ -280,7 +282,7 @@ def wrap_width(lines: list[Line]) -> tuple[int, bool]:
     return p90, near >= 0.3 * len(lengths)
 
 
-def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated: bool = False) -> bool:
+def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated: bool = False, layout: bool = False) -> bool:
     """Does ``nxt`` continue the paragraph that ``prev`` ends?
 
     ``blank_separated``: the text separates paragraphs with blank lines and
@@ -300,8 +302,12 @@ def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated:
     start_re, dangle_re = _cue_patterns()
     if start_re.match(n) or _SIGN_LINE.match(n):
         return False
+    if layout and nxt.indent >= prev.indent + 4 and not _starts_lower(n):
+        return False  # a first-line indent opens a paragraph in laid-out text
     if blank_separated and nxt.blank_before == 0 and not _block_boundary(p, n):
         return True
+    if prev.bold and nxt.bold and MARKER.match(p) and not _TERMINAL.search(p) and not MARKER.match(n):
+        return True  # a bold numbered heading broken over two bold lines
     if p.endswith(",") and not _block_boundary(p, n):
         return True
     if _starts_lower(n) and re.search(r"[;,]\W{0,2}$", p):
@@ -358,7 +364,7 @@ def _continuation_number(p: str, n: str) -> bool:
     return bool(re.match(r"^(?:\d{1,5}\s*/|\d{1,2}[./-]\d{1,2}[./-]\d{4})", n)) or bool(re.search(r"(?:số|ngày|tháng|năm|Điều|khoản|điểm)$", p.strip(), re.I))
 
 
-def paragraphs(lines: list[Line]) -> list[Para]:
+def paragraphs(lines: list[Line], layout: bool = False) -> list[Para]:
     """Join lines into paragraphs; blank lines separate paragraphs unless a sentence runs on."""
     width, wrapped = wrap_width(lines)
     blanks = 0
@@ -373,13 +379,13 @@ def paragraphs(lines: list[Line]) -> list[Para]:
     # Paragraphs separated by blank lines, lines inside them hard-wrapped: a good
     # share of lines sits right under another, and a good share after a blank.
     tight = sum(1 for ln in content if ln.blank_before == 0 and ln.cells == 1 and not ln.table_row)
-    blank_separated = wrapped and 0.25 * len(content) <= tight <= 0.9 * len(content)
+    blank_separated = wrapped and not layout and 0.25 * len(content) <= tight <= 0.9 * len(content)
     paras: list[Para] = []
     cur: list[Line] = []
     for ln in content:
         if not any(c.isalnum() for c in ln.text):
             continue  # stray markers ("* *", "|")
-        if cur and continues(cur[-1], ln, width, wrapped, blank_separated):
+        if cur and continues(cur[-1], ln, width, wrapped, blank_separated, layout):
             cur.append(ln)
             continue
         if cur:
@@ -415,7 +421,7 @@ def _make_para(lines: list[Line]) -> Para:
 
 def build(text: str) -> tuple[list[Line], list[Para]]:
     lines = split_lines(text)
-    return lines, paragraphs(lines)
+    return lines, paragraphs(lines, layout=is_layout_text(text))
 
 
 def median_line_length(lines: list[Line]) -> float:

@@ -104,7 +104,7 @@ def build_record(doc: Document) -> PlanRecord:
     own_key = (number.value if number else "", (symbol.value if symbol else "").casefold().split("-")[0])
     exclude = {c.key for c in bases if c.number}
     exclude.add(own_key)
-    ref_paras = [p for p in st.paras if p not in main.preamble and p not in main.header and p not in main.title]
+    ref_paras = [p for part in st.parts for p in part.body + part.annexes + (part.preamble + part.title if part is not main else [])]
     references = proposals + read_references(ref_paras, year=year, exclude=exclude | {c.key for c in proposals if c.number})
 
     closing = read_closing(main.closing)

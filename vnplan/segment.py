@@ -94,8 +94,9 @@ def type_line(p: Para) -> tuple[str, str, int] | None:
 
 
 def is_motto(p: Para) -> bool:
-    f = strip_diacritics(fold(p.text))
-    return f.startswith("cong hoa xa hoi chu nghia") or f.startswith("doc lap") or f.startswith("dang cong san viet nam")
+    f = strip_diacritics(fold(p.text)).strip(" *")
+    # The motto is often broken over two lines ("CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT NAM").
+    return f.startswith(("cong hoa xa", "hoi chu nghia viet nam", "chu nghia viet nam", "doc lap", "dang cong san viet nam"))
 
 
 def is_number_line(p: Para) -> bool:
@@ -248,12 +249,27 @@ def segment(paras: list[Para]) -> Structure:
             parts.append(part)
         else:
             main.annexes = paras[i:]
-    structure = Structure(paras=paras, parts=parts, noise=dropped)
+    boiler: list[Para] = []
+    for part in parts:
+        cut = _web_tail(part.annexes)
+        if cut is not None:
+            boiler.extend(part.annexes[cut:])
+            part.annexes = part.annexes[:cut]
+    structure = Structure(paras=paras, parts=parts, noise=dropped, boilerplate=boiler)
     for part in parts:
         noise = mark_noise(part.body)
         structure.noise.extend(noise)
         part.body = [p for p in part.body if p.noise is None]
     return structure
+
+
+def _web_tail(paras: list[Para]) -> int | None:
+    """Index where the text of a web page starts after a document copied from it."""
+    cues = datafiles.layout().web_boilerplate
+    for i, p in enumerate(paras):
+        if any(c in p.text for c in cues) or re.search(r"https?://|www\.", p.text):
+            return i
+    return None
 
 
 def _find_attached(paras: list[Para], start: int, main: Part) -> int | None:

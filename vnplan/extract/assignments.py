@@ -82,10 +82,12 @@ def unit_head(text: Mapped, *, heading: bool = False) -> UnitHead | None:
     v = verb_re.search(rest)
     # A verb right after the head word belongs to the name ("Các tổ chức thành viên",
     # "Đoàn kiểm tra"); the sentence's verb comes after a name of two words or more.
-    while v is not None and len(rest[:v.start()].split()) < 2:
+    while v is not None and (len(rest[:v.start()].split()) < 2 or re.search(r"(?:,|\bcác|\bvà)\s*$", rest[:v.start()])):
         v = verb_re.search(rest, v.end())
     if heading and not colon and len(rest) <= 120 and not rest.rstrip().endswith(":"):
-        v = None
+        # A short heading with duties below is all name, unless it ends in a verb of duty.
+        strong = _strong_re().search(rest)
+        v = strong if strong is not None and len(rest[:strong.start()].split()) >= 2 else None
     if colon and (v is None or colon.start() <= v.start() or colon.start() < 160):
         end = colon.start()
         after = colon.end()
@@ -107,6 +109,15 @@ def unit_head(text: Mapped, *, heading: bool = False) -> UnitHead | None:
     if subject:
         rest_m = text.slice(pos + end).strip()
     return UnitHead(unit=unit, requested=requested, rest=rest_m, subject=subject)
+
+
+@functools.cache
+def _strong_re() -> re.Pattern[str]:
+    verbs = sorted(datafiles.units().strong_verbs, key=len, reverse=True)
+    return re.compile(r"\s(?:" + "|".join(re.escape(v) for v in verbs) + r")(?![\wđ])")
+
+
+_CLOSING_CLAUSE = re.compile(r"thi hành (?:Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Thông báo) này|(?:Quyết định|Chỉ thị) này có hiệu lực", re.I)
 
 
 def _is_tcth(node: Node) -> bool:
@@ -153,6 +164,8 @@ def _directive(tree: Node) -> list[FoundAssignment]:
             if child.para is None or child.closing or child.style is None or child.style in LIST_STYLES:
                 continue
             head = unit_head(child.para.body, heading=bool(child.children))
+            if head is not None and _CLOSING_CLAUSE.search(child.para.text):
+                continue  # "Chánh Văn phòng ... chịu trách nhiệm thi hành Quyết định này"
             if head is not None and not _generic_subject(head):
                 out.extend(_assignment(child, head))
             else:
@@ -184,6 +197,11 @@ def _assignment(node: Node, head: UnitHead) -> list[FoundAssignment]:
                 continue
         duty_nodes.append(child)
     duties = _duties(duty_nodes)
+    if duties and head.subject and not node.para.body.text.rstrip().endswith(":"):
+        # "3. Sở Nội vụ chủ trì ... ." followed by bullets: the sentence is a duty too.
+        first = _duty(node.para.body)
+        if first:
+            duties = [first] + duties
     if duties:
         a.duties = duties
     elif not nested:

@@ -51,11 +51,14 @@ def read_bases(part: Part, *, year: int | None, title_cites: list[Citation]) -> 
 
 def _basis_paragraph(p: Para, year: int | None) -> list[Citation]:
     out: list[Citation] = []
-    for k, clause in enumerate(_clauses(p.m)):
+    clauses = _clauses(p.m)
+    for k, clause in enumerate(clauses):
         text = clause.text
         cue = _cue_re().match(text)
         starts_type = _type_re().match(text[cue.end():] if cue else text)
         if k > 0 and not cue and not starts_type:
+            if any(_cue_re().match(c.text) for c in clauses[k + 1:]):
+                continue  # the rest of the previous basis's subject ("...; việc giới thiệu ...")
             break  # the issuer's own sentence, or narrative after the bases
         body = clause.slice(cue.end()) if cue else clause
         cites = mapped_citations(body, default_year=year)
@@ -71,8 +74,15 @@ def _unnumbered(m: Mapped, year: int | None) -> list[Citation]:
     """Documents cited without a number at the head of a basis clause: laws, or "Kế hoạch của UBND ..."."""
     text = m.text
     out: list[Citation] = []
-    heads = [t for t in _type_re().finditer(text)
-             if t.start() == 0 or (fold(t.group("type")) == "luật" and re.search(r"(?:,|\bvà|;)\s*$", text[: t.start()]))]
+    heads = []
+    for t in _type_re().finditer(text):
+        if t.start() == 0:
+            heads.append(t)
+        elif fold(t.group("type")) == "luật" and re.search(r"(?:,|\bvà|;)\s*$", text[: t.start()]):
+            since = text[heads[-1].end() if heads else 0: t.start()]
+            if re.search(r"\scủa\s", since):
+                continue  # "Luật Sửa đổi ... của Luật X và Luật Y": one law's name
+            heads.append(t)
     for k, t in enumerate(heads):
         seg_end = heads[k + 1].start() if k + 1 < len(heads) else len(text)
         seg = text[t.start():seg_end]
@@ -143,7 +153,7 @@ def read_references(paras: list[Para], *, year: int | None, exclude: set[tuple[s
             before = _before(p, c)
             if re.search(r"[Kk]èm\s+(?:theo\s+)?$", before):
                 continue  # "(Kèm theo Kế hoạch số ...)": the plan naming itself
-            if re.search(r"(?:[Mm]ẫu|[Bb]iểu|[Pp]hụ lục)\s*(?:số)?\s*:?\s*$", before) or c.doc_type is None:
+            if re.search(r"(?:[Mm]ẫu|[Bb]iểu|[Pp]hụ lục)\s*(?:số)?\s*:?\s*(?:\d{1,3}\s*(?:,|và)\s*)*$", before) or c.doc_type is None:
                 continue  # a form or annex number, not a document
             seen.add(c.key)
             c.rule = "body.reference"

@@ -144,14 +144,17 @@ def compose_issuer(lines: list[Para]) -> Found | None:
     if not groups:
         return None
     last = groups[-1]
-    name = " ".join(last)
+    value = sentence_case_name(" ".join(last))
     if len(last) == 1 and len(groups) > 1:
         parent = groups[-2]
-        if any(parent[0].upper().startswith(pc) for pc in _PEOPLES_COMMITTEE) and len(parent) > 1:
-            name = name + " " + " ".join(parent[1:])
+        if any(parent[0].upper().startswith(pc) for pc in _PEOPLES_COMMITTEE):
+            # A department takes its committee's area: the parent's words from the unit word on.
+            joined = " ".join(parent)
+            at = re.search(r"\b(?:" + "|".join(w.strip() for w in _PLACE_WORDS) + r")\b", joined.upper())
+            if at:
+                value = value + " " + sentence_case_name(joined)[at.start():].strip()
         elif not any(parent[0].upper().startswith(pc) for pc in _PEOPLES_COMMITTEE):
-            name = name + " " + " ".join(parent)
-    value = sentence_case_name(name)
+            value = value + " " + sentence_case_name(" ".join(parent))
     s = lines[0].start
     e = lines[-1].end
     return Found(value, s, e, "header.issuer-block", 0.9)
