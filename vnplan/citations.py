@@ -8,6 +8,8 @@ read only where a basis clause opens with them.
 """
 from __future__ import annotations
 
+from .chars import vi
+
 import functools
 import re
 from dataclasses import dataclass, field
@@ -140,7 +142,7 @@ def parse_citations(text: str, *, default_year: int | None = None, stop: int | N
         _read_tail(c, tail, m.end(), default_year)
         if c.issuer is None:
             # "đề nghị của Sở X tại Tờ trình số 18/TTr-SKHĐT": the issuer named before the citation.
-            pre = re.search(r"\bcủa\s+(?P<iss>[A-ZĐÀ-Ỹ][^,;:()]{2,120}?)\s+tại\s*$", text[max(0, c.start - 160):c.start])
+            pre = re.search(vi(r"\bcủa\s+(?P<iss>[{U}][^,;:()]{2,120}?)\s+tại\s*$"), text[max(0, c.start - 160):c.start])
             if pre:
                 c.issuer = clean_value(pre.group("iss"))
         if c.subject is None and tword is not None:
@@ -176,7 +178,7 @@ def _start_of_next(text: str, core: re.Match[str], types: list[re.Match[str]], a
     return None
 
 
-_CLAUSE_END = re.compile(r";|\.(?=\s+[A-ZĐÀ-Ỹ])|\.\s*$|\n\n")
+_CLAUSE_END = re.compile(vi(r";|\.(?=\s+[{U}])|\.\s*$|\n\n"))
 
 
 @functools.cache
@@ -184,7 +186,7 @@ def _action_re() -> re.Pattern[str]:
     """The issuer's own sentence after its bases: ", Ủy ban nhân dân xã xây dựng kế hoạch ..."."""
     acts = sorted(datafiles.cues().issuer_actions, key=len, reverse=True)
     acts = [a for a in acts if " " in a]
-    return re.compile(r",\s*(?=[A-ZĐÀ-Ỹ][^,;]{2,140}?\s(?:" + "|".join(re.escape(a) for a in acts) + r"))")
+    return re.compile(vi(r",\s*(?=[{U}][^,;]{2,140}?\s(?:" + "|".join(re.escape(a) for a in acts) + r"))"))
 
 
 def _clause_end(text: str, start: int, limit: int) -> int:

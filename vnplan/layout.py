@@ -10,6 +10,8 @@ value read from it still points into the canonical text.
 """
 from __future__ import annotations
 
+from .chars import vi
+
 import functools
 import re
 import statistics
@@ -249,7 +251,7 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _TERMINAL = re.compile(r"(?:[.;:!?…]|\./\.|\.\*+|[.;:]\W{0,3})$")
-_SIGN_LINE = re.compile(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)[.\s/]\s*[A-ZĐÀ-Ỹ]")
+_SIGN_LINE = re.compile(vi(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)[.\s/]\s*[{U}]"))
 
 
 def _starts_lower(s: str) -> bool:
@@ -350,7 +352,7 @@ def _is_position(s: str) -> bool:
     return s.strip().rstrip(".:").upper() in _positions()
 
 
-_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,5}$")
+_NAME = re.compile(vi(r"^(?:[{U}][{L}]+)(?:\s+[{U}][{L}]+){1,5}$"))
 
 
 def _continuation_number(p: str, n: str) -> bool:

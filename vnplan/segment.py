@@ -10,6 +10,8 @@ decision that issues a plan attached after it — which gets parts of its own.
 """
 from __future__ import annotations
 
+from .chars import vi
+
 import functools
 import re
 from dataclasses import dataclass, field
@@ -22,8 +24,8 @@ _NUMBER_LINE = re.compile(r"^(?:Số|SỐ|S[ốô])\s*[:.;]?\s*[^\s/]{0,12}\s*/|
 _DATE_LINE = re.compile(r"^[^\d,:;][^,:;]{1,59},\s*(?:ngày|Ngày|NGÀY)\b")
 _BLANK_DATE_LINE = re.compile(r"^(?:[^\d,:;]{2,60},\s*)?ngày\s+(?:[\d.…_ ]*\s+)?tháng\s+(?:[\d.…_ ]*\s+)?năm\s+\d{4}", re.I)
 _LETTER_SUBJECT = re.compile(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC|Về|V\.v)\b")
-_UPPER_WORD = re.compile(r"[A-ZĐÀ-Ỹ]")
-_NAME_LINE = re.compile(r"^(?:[A-ZĐÀ-ỸÂĂÊÔƠƯ][a-zđà-ỹâăêôơư]+)(?:\s+[A-ZĐÀ-ỸÂĂÊÔƠƯ][a-zđà-ỹâăêôơư]+){1,5}$")
+_UPPER_WORD = re.compile(vi(r"[{U}]"))
+_NAME_LINE = re.compile(vi(r"^(?:[{U}][{L}]+)(?:\s+[{U}][{L}]+){1,5}$"))
 _STRUCTURAL = {"roman", "num", "upper", "part", "article"}
 
 
@@ -139,7 +141,7 @@ def is_filing(p: Para) -> bool:
     return bool(re.match(r"^Lưu\s*[:.]?", t.strip()))
 
 
-_SIGN_PREFIX = re.compile(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+(?=[A-ZĐÀ-Ỹ])")
+_SIGN_PREFIX = re.compile(vi(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+(?=[{U}])"))
 
 
 def is_sign_authority(p: Para) -> bool:

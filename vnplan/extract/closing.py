@@ -7,6 +7,8 @@ name — rather than by its place.
 """
 from __future__ import annotations
 
+from ..chars import vi
+
 import functools
 import re
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from ..segment import is_filing, is_name, is_position, is_recipients_head, is_si
 from ..textmap import Mapped
 from . import Found
 
-_NAME_TAIL = re.compile(r"^(?P<upper>[^a-zà-ỹđ]+?)\s+(?P<name>[A-ZĐÀ-Ỹ][a-zđà-ỹ]+(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,5})\s*$")
+_NAME_TAIL = re.compile(vi(r"^(?P<upper>[^{L}]+?)\s+(?P<name>[{U}][{L}]+(?:\s+[{U}][{L}]+){1,5})\s*$"))
 _PREFIX = re.compile(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+")
 
 
@@ -157,7 +159,7 @@ def _add_flat(m: Mapped, c: Closing) -> None:
             _add_recipient(seg, c)
 
 
-_TRAILING_JUNK = re.compile(r";\s*(?:[^\w\s]{0,3}|\w{1,2}|[A-ZĐÀ-Ỹ][a-zđà-ỹ]+(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4})\s*$")
+_TRAILING_JUNK = re.compile(vi(r";\s*(?:[^\w\s]{0,3}|\w{1,2}|[{U}][{L}]+(?:\s+[{U}][{L}]+){1,4})\s*$"))
 
 
 def _add_recipient(m: Mapped, c: Closing) -> None:

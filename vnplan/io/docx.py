@@ -325,6 +325,9 @@ class Numbering:
 # Walking the body.
 
 _CONTAINERS = {_w(t) for t in ("hyperlink", "smartTag", "ins", "moveTo", "customXml", "fldSimple", "sdtContent", "dir", "bdo")}
+# The national motto marks a header table anywhere (appendix forms repeat it);
+# the weaker cues only before the body starts.
+_MOTTO_RE = re.compile(r"CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập\s*-\s*Tự do|ĐỘC LẬP\s*-\s*TỰ DO")
 _HEADER_RE = re.compile(r"CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP|^\s*Số\s*[:.]|,\s*ngày\b|ngày\s+\S*\s*tháng|^\s*V/v\b")
 _CLOSING_RE = re.compile(
     r"^\s*(?:Nơi nhận|KT\.|TM\.|TL\.|Q\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|TRƯỞNG PHÒNG|HIỆU TRƯỞNG|BÍ THƯ)"
@@ -452,6 +455,8 @@ class BodyReader:
         texts = [ln.text for cells in rows for _, lines in cells for ln in lines if ln.text.strip()]
         if not texts:
             return False
+        if any(_MOTTO_RE.search(t) for t in texts):
+            return True
         if any(_HEADER_RE.search(t) for t in texts) and not self.seen_body_text:
             return True
         return any(_CLOSING_RE.match(t) for t in texts)

@@ -54,10 +54,13 @@ WordAnchor = tuple[int, int, Box, float]
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie"
 LANG = "vie"
-TARGET_DPI = 300
+TARGET_DPI = 300  # PDF pages that must be rendered are rendered at this resolution
+LOW_DPI = 190  # images declaring less are upscaled ...
+UPSCALE_DPI = 200  # ... to this
 # Tesseract reads best when capital letters are ~30-40 px high; below this median
 # word height (px) an image of unknown resolution is upscaled and read again.
 SMALL_TEXT_PX = 20
+SMALL_TEXT_TARGET_PX = 36  # median word height of 13 pt text at 200 dpi
 # Mean word confidence (0-1) under which a page is considered badly read and
 # the more expensive remedies (OSD, median filter) are tried.
 POOR_CONFIDENCE = 0.75
@@ -526,7 +529,7 @@ def _best_reading(page: _Page, deadline: _Deadline, limits: Limits, xs: np.ndarr
 
     height = _median_height(words)
     if words and 0 < height < SMALL_TEXT_PX and page.dpi is None:
-        bigger = _scale(page, min(3.0, 36.0 / height), limits)
+        bigger = _scale(page, min(3.0, SMALL_TEXT_TARGET_PX / height), limits)
         if bigger is not None:
             cand = _ocr_words(bigger, deadline)
             if _score(cand) > _score(words):
@@ -551,6 +554,9 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _ALNUM = re.compile(r"[^\W_]", re.UNICODE)
 # Isolated words below this confidence are stamp or signature fragments.
 NOISE_WORD_CONF = 0.35
+# Words without letters or digits, past a line's first word (a bullet), are
+# kept only when Tesseract is at least this sure of them.
+MARK_WORD_CONF = 0.5
 # Lines where letters and digits are under this share of the characters are
 # rules, scribbles or stamp rims.
 NOISE_LINE_ALNUM = 0.5
@@ -566,11 +572,19 @@ def _is_noise_line(words: list[_Word]) -> bool:
     return all(w.conf < NOISE_WORD_CONF for w in words) and alnum <= 6
 
 
+# Numbers, dates and document symbols ("05/CT-UBND", "KH-UBND") are what the
+# records are built from: never dropped as noise, however unsure.
+_SYMBOL = re.compile(r"\d|/|[A-ZĐ]{2,}")
+
+
 def _drop_isolated(words: list[_Word]) -> list[_Word]:
     """Drop low-confidence words with no confident neighbour close by on their line."""
     keep = []
     for i, w in enumerate(words):
-        if w.conf >= NOISE_WORD_CONF or _ALNUM.search(w.text) and w.conf >= NOISE_WORD_CONF / 2 and len(w.text) > 3:
+        if i and not _ALNUM.search(w.text) and w.conf < MARK_WORD_CONF:
+            continue  # unsure strokes after the text ("⁄)", "———"): signature or stamp edges
+        sure = w.conf >= NOISE_WORD_CONF or (w.conf >= NOISE_WORD_CONF / 2 and len(_ALNUM.findall(w.text)) > 3)
+        if sure or _SYMBOL.search(w.text):
             keep.append(w)
             continue
         height = max(1.0, w.box[3] - w.box[1])
@@ -758,8 +772,10 @@ def ocr_image(
 
     gray, note = _to_gray(img)
     page = _Page(gray, np.eye(3), dpi, [note] if note else [])
-    if dpi and dpi < 200:
-        scaled = _scale(page, min(4.0, TARGET_DPI / dpi), limits)
+    if dpi and dpi < LOW_DPI:
+        # Measured on 100 dpi scans: ×2 (to 200 dpi) reads as well as ×3 and
+        # is faster; raw 100 dpi loses digits ("17/NQ" → "L7NQ").
+        scaled = _scale(page, min(4.0, UPSCALE_DPI / dpi), limits)
         page = scaled or page
     if _speckled(page.img):
         # Measured on harsh photocopies: 10-20% character errors raw, <0.3%

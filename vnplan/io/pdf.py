@@ -90,7 +90,6 @@ class PageLayout:
     width: float
     height: float
     rows: list[Row] = field(default_factory=list)
-    lines: list[list[Word]] = field(default_factory=list)
     raw_text: str = ""
 
 
@@ -153,7 +152,7 @@ def text_layer_problem(text: str) -> str | None:
 # Reading words with PDFium.
 
 
-def _open_pdfium(data: bytes, limits: Limits):
+def _open_pdfium(data: bytes):
     import pypdfium2 as pdfium
 
     try:
@@ -360,6 +359,21 @@ def _word_from_glyphs(glyphs, from_annotation: bool) -> Word:
     )
 
 
+def _caused_by(exc: BaseException, kinds: tuple[type, ...]) -> bool:
+    """True when ``exc`` or an exception it wraps (args, cause, context) is one of ``kinds``."""
+    seen = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, kinds):
+            return True
+        todo.extend(x for x in (e.__cause__, e.__context__, *getattr(e, "args", ())) if isinstance(x, BaseException))
+    return False
+
+
 def _pdfplumber_words(data: bytes, limits: Limits) -> list[tuple[list[Word], str, float, float]]:
     """Fallback reader (about 100x slower) for when pypdfium2 is not installed."""
     import io
@@ -368,7 +382,7 @@ def _pdfplumber_words(data: bytes, limits: Limits) -> list[tuple[list[Word], str
         import pdfplumber
     except ImportError as exc:
         raise MissingDependencyError("reading PDFs needs pypdfium2 (pip install pypdfium2) or pdfplumber") from exc
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     pages = []
     try:
@@ -383,9 +397,9 @@ def _pdfplumber_words(data: bytes, limits: Limits) -> list[tuple[list[Word], str
                 pages.append((ws, " ".join(w.text for w in ws), float(p.width), float(p.height)))
     except VnplanError:
         raise
-    except PDFPasswordIncorrect as exc:
-        raise EncryptedFileError("the PDF is encrypted with a password; save an unprotected copy") from exc
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        if _caused_by(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise EncryptedFileError("the PDF is encrypted with a password; open it with the password and save an unprotected copy") from exc
         raise CorruptFileError(f"cannot read the PDF ({type(exc).__name__}: {exc}); get a fresh copy") from exc
     return pages
 
@@ -653,12 +667,15 @@ def _trim_block(rows: list[Row], blk: _Block, kind: str, pitch: float) -> _Block
             j += 1
     first = blk.first
     if kind == "closing":
-        # Above a closing only left-only rows may join (the end of the last
-        # body paragraph); a right-only row there is body text.
-        while first < blk.last:
+        # Above "Nơi nhận" only left-only rows (the end of the last body
+        # paragraph) and signature lines set a little higher ("TM. ỦY BAN
+        # NHÂN DÂN") may join; other right-hand text there is body text.
+        while first < last:
             res = _split_row(rows[first], blk.gutter)
             assert res is not None
             if not res[1] or _CLOSING_LEFT_RE.match(" ".join(w.text for w in res[0])):
+                break
+            if _SIGNATURE_RE.match(" ".join(w.text for w in res[1])):
                 break
             first += 1
     return _Block(first, last, blk.gutter)
@@ -696,7 +713,9 @@ def find_blocks(rows: list[Row], page_index: int, page_height: float) -> list[_B
             continue
         kind = _block_kind(rows, best, page_index, page_height)
         if kind is None:
-            i += 1
+            # A table or side-by-side text that is neither header nor closing:
+            # its rows stay in row order; skip past it (keeps this linear).
+            i = max(i, best.last) + 1
             continue
         best = _trim_block(rows, best, kind, pitch)
         blocks.append(best)
@@ -708,13 +727,17 @@ def layout_lines(rows: list[Row], page_index: int, page_height: float) -> list[l
     """Rows → output lines, two-column blocks emitted column by column, blank lines at gaps."""
     blocks = {b.first: b for b in find_blocks(rows, page_index, page_height)}
     pitch = statistics.median(r.height for r in rows) if rows else 12.0
+    gaps = [max(0.0, b.top - a.bottom) for a, b in zip(rows, rows[1:])]
+    leading = statistics.median(gaps) if gaps else 0.0
     lines: list[list[Word]] = []
     i = 0
     prev_bottom = None
     while i < len(rows):
         top = rows[i].top
-        if prev_bottom is not None and top - prev_bottom > 0.9 * pitch and lines and lines[-1]:
-            lines.append([])  # a visible empty line in the source
+        # An empty line in the source: a line's worth of space beyond the
+        # usual leading (so double-spaced text does not get one everywhere).
+        if prev_bottom is not None and top - prev_bottom > leading + 0.8 * pitch and lines and lines[-1]:
+            lines.append([])
         blk = blocks.get(i)
         if blk is None:
             lines.append(list(rows[i].words))
@@ -749,20 +772,20 @@ def _check_truncated(data: bytes) -> None:
         raise CorruptFileError("the PDF is truncated (it has no %%EOF end marker); download it again")
 
 
-def _ocr_page(data: bytes, index: int, limits: Limits) -> tuple[str, list] | str:
-    """OCR text and anchors of a page, or the reason OCR could not run."""
+def _ocr_page(data: bytes, index: int, limits: Limits) -> tuple[str, list] | tuple[str, str]:
+    """("ok", (text, anchors)) of an OCR'd page, or (warning code, reason) when OCR could not run."""
     try:
-        from . import ocr  # written separately; optional
+        from . import ocr  # optional: needs Tesseract
     except ImportError:
-        return "the OCR module (vnplan.io.ocr) is not available"
+        return "ocr-needed", "the OCR module (vnplan.io.ocr) is not available"
     try:
-        return ocr.ocr_pdf_page(data, index, limits)
+        return "ok", ocr.ocr_pdf_page(data, index, limits)
     except MissingDependencyError as exc:
-        return str(exc)
+        return "ocr-needed", str(exc)
     except VnplanError as exc:
-        return f"OCR failed: {exc}"
+        return "ocr-failed", str(exc)
     except Exception as exc:  # keep the rest of the document even if OCR breaks
-        return f"OCR failed ({type(exc).__name__}: {exc})"
+        return "ocr-failed", f"{type(exc).__name__}: {exc}"
 
 
 def _anchor_fields(a) -> tuple[int, int, tuple | None, float | None]:
@@ -913,7 +936,7 @@ def _read_pages(data: bytes, limits: Limits) -> tuple[list[PageLayout], dict[int
         for ws, raw, w, h in _pdfplumber_words(data, limits):
             layouts.append(PageLayout(w, h, group_rows([[x] for x in ws]), raw_text=raw))
     else:
-        pdf = _open_pdfium(data, limits)
+        pdf = _open_pdfium(data)
         try:
             n = len(pdf)
             if n > limits.max_pages:
@@ -1069,9 +1092,12 @@ def _append_ocr(
     page_height: float,
 ) -> int:
     what = "has no text layer" if reason == "empty" else "has an unreadable text layer (wrong font encoding)"
-    res = _ocr_page(data, i, limits)
-    if isinstance(res, str):
-        warnings.append(("ocr-needed", f"page {i + 1} {what}; install Tesseract with Vietnamese data (apt-get install tesseract-ocr tesseract-ocr-vie) to read it ({res})"))
+    status, res = _ocr_page(data, i, limits)
+    if status == "ocr-needed":
+        warnings.append((status, f"page {i + 1} {what}; install Tesseract with Vietnamese data (apt-get install tesseract-ocr tesseract-ocr-vie) to read it ({res})"))
+        return pos
+    if status != "ok":
+        warnings.append((status, f"page {i + 1} {what} and OCR failed on it: {res}"))
         return pos
     raw_text, raw_anchors = res
     text, mapping = _normalise_with_offsets(raw_text)
