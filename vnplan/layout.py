@@ -66,6 +66,8 @@ class Line:
     table_row: bool = False
     indent: int = 0
     blank_before: int = 0  # blank lines (or empty cells) right above this one
+    bold_open: bool = False  # the raw line opens a bold span ("**3. Đề nghị ...")
+    bold_close: bool = False  # the raw line closes one ("... Hội Liên hiệp**")
 
     @property
     def text(self) -> str:
@@ -237,7 +239,9 @@ def _add_physical(out: list[Line], text: str, s: int, e: int, page: int, layout:
         out.append(Line(idx, s, e, m, page, bold=all(c[3] for c in cells), cell=0, cells=len(cells), table_row=True, indent=indent))
         return
     for k, (a, b, m, bold, level) in enumerate(cells):
-        out.append(Line(len(out), a, b, m, page, bold=bold, md_heading=level, cell=k, cells=len(cells), indent=indent))
+        raw_cell = text[a:b].strip()
+        out.append(Line(len(out), a, b, m, page, bold=bold, md_heading=level, cell=k, cells=len(cells), indent=indent,
+                        bold_open=raw_cell.startswith("**"), bold_close=raw_cell.endswith("**")))
 
 
 @functools.cache
@@ -284,7 +288,8 @@ def wrap_width(lines: list[Line]) -> tuple[int, bool]:
     return p90, near >= 0.3 * len(lengths)
 
 
-def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated: bool = False, layout: bool = False) -> bool:
+def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated: bool = False, layout: bool = False,
+              first: Line | None = None) -> bool:
     """Does ``nxt`` continue the paragraph that ``prev`` ends?
 
     ``blank_separated``: the text separates paragraphs with blank lines and
@@ -308,8 +313,9 @@ def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated:
         return False  # a first-line indent opens a paragraph in laid-out text
     if blank_separated and nxt.blank_before == 0 and not _block_boundary(p, n):
         return True
-    if prev.bold and nxt.bold and MARKER.match(p) and not _TERMINAL.search(p) and not MARKER.match(n):
-        return True  # a bold numbered heading broken over two bold lines
+    if (prev.bold or prev.bold_close) and (nxt.bold or nxt.bold_open) and not _TERMINAL.search(p) and not MARKER.match(n) \
+            and (first is not None and first.bold_open and MARKER.match(first.text)):
+        return True  # a bold numbered heading broken over two bold spans
     if p.endswith(",") and not _block_boundary(p, n):
         return True
     if _starts_lower(n) and re.search(r"[;,]\W{0,2}$", p):
@@ -387,7 +393,7 @@ def paragraphs(lines: list[Line], layout: bool = False) -> list[Para]:
     for ln in content:
         if not any(c.isalnum() for c in ln.text):
             continue  # stray markers ("* *", "|")
-        if cur and continues(cur[-1], ln, width, wrapped, blank_separated, layout):
+        if cur and continues(cur[-1], ln, width, wrapped, blank_separated, layout, cur[0]):
             cur.append(ln)
             continue
         if cur:

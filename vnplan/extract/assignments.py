@@ -166,7 +166,7 @@ def _directive(tree: Node) -> list[FoundAssignment]:
             head = unit_head(child.para.body, heading=bool(child.children))
             if head is not None and _CLOSING_CLAUSE.search(child.para.text):
                 continue  # "Chánh Văn phòng ... chịu trách nhiệm thi hành Quyết định này"
-            if head is not None and not _generic_subject(head):
+            if head is not None and not _generic_subject(head, child.para.body.text):
                 out.extend(_assignment(child, head))
             else:
                 visit(child)
@@ -175,10 +175,10 @@ def _directive(tree: Node) -> list[FoundAssignment]:
     return out
 
 
-def _generic_subject(head: UnitHead) -> bool:
+def _generic_subject(head: UnitHead, text: str) -> bool:
     """"Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên quan" states a principle, not a unit's part."""
-    f = fold(head.unit.text)
-    return bool(re.search(r"\b(?:tổ chức, cá nhân|cá nhân liên quan|mọi người|người dân)\b", f)) and f.startswith("các")
+    f = fold(text[:120])
+    return bool(re.search(r"(?:tổ chức, cá nhân|cá nhân liên quan|mọi người|người dân)\b", f)) and fold(head.unit.text).startswith("các")
 
 
 def _assignment(node: Node, head: UnitHead) -> list[FoundAssignment]:
@@ -197,7 +197,7 @@ def _assignment(node: Node, head: UnitHead) -> list[FoundAssignment]:
                 continue
         duty_nodes.append(child)
     duties = _duties(duty_nodes)
-    if duties and head.subject and not node.para.body.text.rstrip().endswith(":"):
+    if duties and head.subject and not node.para.body.text.rstrip().endswith(":") and len(head.rest.text.split()) >= 5:
         # "3. Sở Nội vụ chủ trì ... ." followed by bullets: the sentence is a duty too.
         first = _duty(node.para.body)
         if first:

@@ -42,7 +42,7 @@ def _theme_re() -> re.Pattern[str]:
 
 
 _QUOTED = re.compile(r"^\s*(?:“(?P<a>[^”]{3,400})”|\"(?P<b>[^\"]{3,400})\"|‘(?P<c>[^’]{3,400})’)")
-_HEADING_ONLY = re.compile(r"^(?:chủ đề|Chủ đề|CHỦ ĐỀ)(?:\s+của\s+[^:]{1,60})?\s*:?\s*$")
+_HEADING_ONLY = re.compile(r"^(?:chủ đề|Chủ đề|CHỦ ĐỀ)(?:\s+(?:của\s+)?[^:“\"]{1,60})?\s*:?\s*$")
 
 
 def read_theme(paras: list[Para]) -> Found | None:
