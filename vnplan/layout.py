@@ -124,6 +124,22 @@ class Para:
         return self.lines[0].blank_before if self.lines else 0
 
 
+_SPLIT_LETTER = re.compile(r"(?<!\S)[^\W\d_](?=\s[^\W\d_])")
+
+
+def _join_split_letters(m: Mapped) -> Mapped:
+    """Letters a converter or OCR split with spaces ("T hành phố", "U B ND"), joined back
+    where a lexicon of Vietnamese syllables says the joined word is real."""
+    from .ocr_repair import repair_line
+
+    try:
+        edits = repair_line(m.text)
+    except Exception:  # the repair is an aid; never lose the line over it
+        return m
+    keep = [(e.start, e.end, e.replacement) for e in edits if e.rule in ("split-letters", "split-abbreviation")]
+    return m.apply_edits(keep) if keep else m
+
+
 def _clean_cell(m: Mapped) -> tuple[Mapped, bool, int]:
     """Markdown markers off a cell; returns (text, was it bold, heading level)."""
     raw = m.text.strip()
@@ -143,7 +159,9 @@ def _clean_cell(m: Mapped) -> tuple[Mapped, bool, int]:
     else:
         m = m.sub(_MD_EMPH, "")
     m = m.sub(_SPACES, " ").strip()
-    m = m.sub(_TRAILING_RULE, "")  # "TỈNH BÌNH ĐỊNH -------": the underline drawn under a header cell
+    m = m.sub(_TRAILING_RULE, "")
+    if len(_SPLIT_LETTER.findall(m.text)) >= 2:
+        m = _join_split_letters(m)  # "TỈNH BÌNH ĐỊNH -------": the underline drawn under a header cell
     return m, bold, level
 
 

@@ -90,6 +90,32 @@ class Mapped:
         offs.extend(self.offs[last:])
         return Mapped("".join(parts), offs)
 
+    def apply_edits(self, edits: Iterable[tuple[int, int, str]]) -> Mapped:
+        """Replace ``text[start:end]`` by each edit's text (edits sorted, not overlapping).
+
+        A replacement that only drops spaces ("T hành" → "Thành") keeps the
+        offsets of the characters it keeps.
+        """
+        parts: list[str] = []
+        offs: list[int] = []
+        last = 0
+        for start, end, repl in edits:
+            if start < last:
+                continue
+            parts.append(self.text[last:start])
+            offs.extend(self.offs[last:start])
+            kept = [i for i in range(start, end) if not self.text[i].isspace()]
+            if "".join(self.text[i] for i in kept) == repl:
+                offs.extend(self.offs[i] for i in kept)
+            else:
+                anchor = self.offs[start] if start < len(self.offs) else (self.offs[-1] + 1 if self.offs else 0)
+                offs.extend([anchor] * len(repl))
+            parts.append(repl)
+            last = end
+        parts.append(self.text[last:])
+        offs.extend(self.offs[last:])
+        return Mapped("".join(parts), offs)
+
     def collapse_spaces(self) -> Mapped:
         return self.sub(_SPACES, " ").strip()
 

@@ -82,12 +82,23 @@ def unit_head(text: Mapped, *, heading: bool = False) -> UnitHead | None:
     v = verb_re.search(rest)
     # A verb right after the head word belongs to the name ("Các tổ chức thành viên",
     # "Đoàn kiểm tra"); the sentence's verb comes after a name of two words or more.
-    while v is not None and (len(rest[:v.start()].split()) < 2 or re.search(r"(?:,|\bcác|\bvà)\s*$", rest[:v.start()])):
+    while v is not None and (len(rest[:v.start()].split()) < 2 or re.search(r"(?:,|\bcác|\bvà)\s*$", rest[:v.start()])
+                             or (re.match(r"\s*(?:và|,)\s", rest[v.end():])
+                                 and not verb_re.match(" " + re.sub(r"^\s*(?:và|,)\s*", "", rest[v.end():])))):
+        # "Các tổ chức thành viên", "cơ quan, tổ chức có liên quan", "giám sát và phản biện":
+        # the word is part of a name or of a list of nouns, not the sentence's verb.
         v = verb_re.search(rest, v.end())
     if heading and not colon and len(rest) <= 120 and not rest.rstrip().endswith(":"):
-        # A short heading with duties below is all name, unless it ends in a verb of duty.
+        # A short heading with duties below is all name, unless a verb of duty or a
+        # verb with its object follows the name.
         strong = _strong_re().search(rest)
-        v = strong if strong is not None and len(rest[:strong.start()].split()) >= 2 else None
+        if strong is not None and len(rest[:strong.start()].split()) >= 2:
+            v = strong
+        elif v is not None and len(rest[v.end():].split()) < 3:
+            v = None
+    lead_in = colon is not None and not rest[colon.end():].strip()
+    if colon and v is not None and lead_in and v.start() < colon.start():
+        colon = None  # "Sở X chủ trì, phối hợp ... thực hiện các nội dung sau:" — a lead-in
     if colon and (v is None or colon.start() <= v.start() or colon.start() < 160):
         end = colon.start()
         after = colon.end()

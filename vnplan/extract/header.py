@@ -135,6 +135,13 @@ def compose_issuer(lines: list[Para]) -> Found | None:
     for p in lines:
         t = re.sub(r"\s+", " ", p.text.strip().strip("*").strip())
         up = t.upper()
+        plain = strip_diacritics(up)
+        for word in _PLACE_WORDS:
+            # OCR confuses the tone of a unit word ("TĨNH" for "TỈNH"); the word is known.
+            if plain.startswith(strip_diacritics(word)) and not up.startswith(word):
+                t = word.strip() + t[len(word.strip()):]
+                up = t.upper()
+                break
         if groups and (up.startswith(_PLACE_WORDS)):
             groups[-1].append(t)
         elif groups and (len(t.split()) <= 2 and not _starts_body(up)):

@@ -172,6 +172,42 @@ def _list_label(li, counters: dict) -> str:
     return format_number(n, fmt) + ". "
 
 
+def _has_body_text(lines: list[tuple[str, str]]) -> bool:
+    return any(len(t) > 60 for t, _ in lines)
+
+
+class _Table:
+    """Where a table's cells start in the emitted lines, to read a layout table column by column."""
+
+    def __init__(self, no: int, first_line: int, after_body: bool) -> None:
+        self.no = no
+        self.row = 0
+        self.col = 0
+        self.first_line = first_line
+        self.after_body = after_body
+        self.cells: list[tuple[int, int, int]] = []  # (row, col, index of the cell's first line)
+
+    def reorder(self, lines: list[tuple[str, str]]) -> None:
+        """A two-column header (issuer | motto) or closing (Nơi nhận | signature): left column first."""
+        from .docx import _CLOSING_RE, _HEADER_RE, _MOTTO_RE
+
+        if not self.cells or max(c for _, c, _ in self.cells) != 2:
+            return
+        ends = [i for _, _, i in self.cells[1:]] + [len(lines)]
+        cells = [(r, c, lines[i:j]) for (r, c, i), j in zip(self.cells, ends)]
+        texts = [t for _, _, ls in cells for t, _ in ls if t]
+        layout = (
+            any(_MOTTO_RE.search(t) for t in texts)
+            or (not self.after_body and any(_HEADER_RE.search(t) for t in texts))
+            or any(_CLOSING_RE.match(t) for t in texts)
+        )
+        if not layout:
+            return
+        start = self.cells[0][2]
+        ordered = [ln for col in (1, 2) for _, c, ls in cells if c == col for ln in ls]
+        lines[start:] = ordered
+
+
 def html_lines(text: str) -> list[tuple[str, str]]:
     try:
         from lxml import etree
@@ -189,7 +225,7 @@ def html_lines(text: str) -> list[tuple[str, str]]:
     em = _Emitter()
     counters: dict = {}
     skipped: set = set()
-    table_stack: list[list[int]] = []  # [table no, row no, cell no]
+    table_stack: list[_Table] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -204,17 +240,18 @@ def html_lines(text: str) -> list[tuple[str, str]]:
                 em.flush(force=True)
             elif tag == "table":
                 em.counts["table"] += 1
-                table_stack.append([em.counts["table"], 0, 0])
                 em.new_block()
+                table_stack.append(_Table(em.counts["table"], len(em.lines), _has_body_text(em.lines)))
             elif tag == "tr" and table_stack:
-                table_stack[-1][1] += 1
-                table_stack[-1][2] = 0
+                table_stack[-1].row += 1
+                table_stack[-1].col = 0
                 em.flush()
             elif tag in _CELL:
                 if table_stack:
-                    table_stack[-1][2] += 1
-                    t, r, c = table_stack[-1]
-                    em.new_block(f"table {t} row {r} cell {c}")
+                    tb = table_stack[-1]
+                    tb.col += 1
+                    em.new_block(f"table {tb.no} row {tb.row} cell {tb.col}")
+                    tb.cells.append((tb.row, tb.col, len(em.lines)))
                 else:
                     em.new_block()
             elif tag in _BLOCK:
@@ -232,7 +269,7 @@ def html_lines(text: str) -> list[tuple[str, str]]:
                     if tag == "pre":
                         em.pre = max(0, em.pre - 1)
                     if tag == "table" and table_stack:
-                        table_stack.pop()
+                        table_stack.pop().reorder(em.lines)
             em.text(el.tail)
     em.flush()
     return em.lines
