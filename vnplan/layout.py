@@ -149,19 +149,26 @@ def _clean_cell(m: Mapped) -> tuple[Mapped, bool, int]:
     if h:
         level = len(h.group(1))
         m = m.slice(h.end())
-    m = m.sub(_MD_LINK, lambda x: x.group(1))
-    m = m.sub(_ESCAPE, "")
-    # A "* " at the start is a bullet, not emphasis; keep it for the marker parser.
-    star = _BULLET_STAR.match(m.text)
-    if star:
-        head, tail = m.slice(0, star.end()), m.slice(star.end())
-        m = Mapped.join([head.strip(), tail.sub(_MD_EMPH, "")], " ")
-    else:
-        m = m.sub(_MD_EMPH, "")
+    t = m.text
+    # Each pass only where its marker occurs: most lines have none.
+    if "](" in t:
+        m = m.sub(_MD_LINK, lambda x: x.group(1))
+    if "\\" in t:
+        m = m.sub(_ESCAPE, "")
+    if "*" in t or "__" in t:
+        # A "* " at the start is a bullet, not emphasis; keep it for the marker parser.
+        star = _BULLET_STAR.match(m.text)
+        if star:
+            head, tail = m.slice(0, star.end()), m.slice(star.end())
+            m = Mapped.join([head.strip(), tail.sub(_MD_EMPH, "")], " ")
+        else:
+            m = m.sub(_MD_EMPH, "")
     m = m.sub(_SPACES, " ").strip()
-    m = m.sub(_TRAILING_RULE, "")
-    if len(_SPLIT_LETTER.findall(m.text)) >= 2:
-        m = _join_split_letters(m)  # "TỈNH BÌNH ĐỊNH -------": the underline drawn under a header cell
+    if m.text[-3:] and m.text[-1] in "-_=–":
+        m = m.sub(_TRAILING_RULE, "")  # "TỈNH BÌNH ĐỊNH -------": the rule drawn under a header cell
+    singles = len(_SPLIT_LETTER.findall(m.text))
+    if singles >= 2 and singles >= 0.2 * (m.text.count(" ") + 1):
+        m = _join_split_letters(m)
     return m, bold, level
 
 

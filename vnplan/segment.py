@@ -76,9 +76,9 @@ def _type_words() -> list[tuple[str, str, str]]:
 def type_line(p: Para) -> tuple[str, str, int] | None:
     """(type name, code, length of the type word in the paragraph) if the paragraph starts with a type word in capitals."""
     text = p.text.strip()
-    if not text or len(text) > 400:
+    if not text or len(text) > 400 or not text[0].isupper():
         return None
-    plain = strip_diacritics(text).upper()
+    plain = strip_diacritics(text[:40]).upper()
     for word, name, code in _type_words():
         if not plain.startswith(word):
             continue
@@ -96,7 +96,7 @@ def type_line(p: Para) -> tuple[str, str, int] | None:
 
 
 def is_motto(p: Para) -> bool:
-    f = strip_diacritics(fold(p.text)).strip(" *")
+    f = strip_diacritics(fold(p.text[:40])).strip(" *")
     # The motto is often broken over two lines ("CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT NAM").
     return f.startswith(("cong hoa xa", "hoi chu nghia viet nam", "chu nghia viet nam", "doc lap", "dang cong san viet nam"))
 

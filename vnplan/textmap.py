@@ -68,11 +68,17 @@ class Mapped:
         offs: list[int] = []
         last = 0
         text = self.text
+        const = None if callable(repl) or "\\" in repl else repl
         for m in pattern.finditer(text):
             s, e = m.span()
+            if const is not None and m.group(0) == const:
+                continue  # nothing to change here
             parts.append(text[last:s])
             offs.extend(self.offs[last:s])
-            r = repl(m) if callable(repl) else m.expand(repl)
+            if const is not None:
+                r = const
+            else:
+                r = repl(m) if callable(repl) else m.expand(repl)
             if r:
                 # Keep the offsets of a replacement that is a substring of the match
                 # (e.g. group 1 kept, markers dropped) so spans stay exact.
@@ -117,6 +123,9 @@ class Mapped:
         return Mapped("".join(parts), offs)
 
     def collapse_spaces(self) -> Mapped:
+        t = self.text
+        if "  " not in t and "\t" not in t and "\u00a0" not in t and t == t.strip():
+            return self
         return self.sub(_SPACES, " ").strip()
 
     @staticmethod

@@ -15,6 +15,7 @@ from .ocr import (
     LANG,
     OcrResult,
     _check_pixels,
+    _decoded,
     image_dpi,
     ocr_image,
     open_image,
@@ -46,6 +47,9 @@ def load_image(path: str | None, data: bytes, limits: Limits) -> Document:
     frames = max(1, int(getattr(img, "n_frames", 1) or 1))
     if frames > limits.max_pages:
         raise LimitExceededError(f"the image has {frames:,} pages, more than the limit of {limits.max_pages:,}")
+    # Decode the first page before asking for Tesseract: a damaged file is
+    # reported as damaged whether or not OCR is installed.
+    _decoded(img, limits)
     require_tesseract()
     results: list[OcrResult | None] = []
     warnings: list[tuple[str, str]] = []

@@ -516,13 +516,16 @@ def _best_reading(page: _Page, deadline: _Deadline, limits: Limits, xs: np.ndarr
         words = _ocr_words(page, deadline)
 
     if _mean_conf(words) < POOR_CONFIDENCE:
-        tries = []
+        # Upside down (180° is invisible to the profiles) or noisy: ask OSD
+        # first, and filter only if the page still reads badly.
         turn = _osd_rotation(page, deadline)
         if turn:
-            tries.append(_turn(page, turn))
-        if not any(step.startswith("median") for step in page.steps):
-            tries.append(_median(page))
-        for p in tries:
+            p = _turn(page, turn)
+            cand = _ocr_words(p, deadline)
+            if _score(cand) > _score(words) * 1.02:
+                page, words = p, cand
+        if _mean_conf(words) < POOR_CONFIDENCE and not any(step.startswith("median") for step in page.steps):
+            p = _median(page)
             cand = _ocr_words(p, deadline)
             if _score(cand) > _score(words) * 1.02:
                 page, words = p, cand

@@ -274,6 +274,8 @@ class _PdfiumPage:
         base = self.base_chars if self.base_chars is not None else n + 1
         fast = self.rotation == 0
         left, _bottom, _right, top = self.box
+        # Most pages are NFC with no PDFium hyphen marks: then words need no cleaning.
+        clean = not unicodedata.is_normalized("NFC", text) or "\x02" in text
         runs: list[list[Word]] = []
         line_start = 0
         for line in text.split("\n"):
@@ -301,7 +303,7 @@ class _PdfiumPage:
                 ):
                     cur.extend(self._split_word(s, e, base=self.base_chars))
                     continue
-                word = _clean_word(m.group())
+                word = _clean_word(m.group()) if clean else m.group()
                 y0 = a_bottom if a_bottom < b_bottom else b_bottom
                 y1 = a_top if a_top > b_top else b_top
                 if fast:
@@ -1027,7 +1029,7 @@ def _anchor(start: int, end: int, page: int, bbox: tuple[float, float, float, fl
     ordinary, equal-comparing, immutable Anchor.
     """
     a = object.__new__(Anchor)
-    a.__dict__.update(start=start, end=end, page=page, bbox=bbox, confidence=None, where=None)
+    object.__setattr__(a, "__dict__", {"start": start, "end": end, "page": page, "bbox": bbox, "confidence": None, "where": None})
     return a
 
 
