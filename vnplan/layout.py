@@ -167,7 +167,7 @@ def _clean_cell(m: Mapped) -> tuple[Mapped, bool, int]:
     if m.text[-3:] and m.text[-1] in "-_=–":
         m = m.sub(_TRAILING_RULE, "")  # "TỈNH BÌNH ĐỊNH -------": the rule drawn under a header cell
     singles = len(_SPLIT_LETTER.findall(m.text))
-    if singles >= 2 and singles >= 0.2 * (m.text.count(" ") + 1):
+    if singles >= 2 and singles >= 0.15 * (m.text.count(" ") + 1):
         m = _join_split_letters(m)
     return m, bold, level
 

@@ -515,6 +515,15 @@ def drop_stamps(rows: list[Row]) -> tuple[list[Row], int]:
             drop.add(i)
     if not drop:
         return rows, 0
+    # Unlabelled continuation lines of the stamp ("tỉnh Quảng Ngãi" under
+    # "Ký bởi: Ủy ban nhân dân") lie inside the box the labelled lines span.
+    x0 = min(w.x0 for i in drop for w in segs[i][1])
+    x1 = max(w.x1 for i in drop for w in segs[i][1])
+    r0 = min(segs[i][0] for i in drop)
+    r1 = max(segs[i][0] for i in drop)
+    for i, (ri, seg) in enumerate(segs):
+        if i not in drop and r0 <= ri <= r1 and seg[0].x0 >= x0 - 2 and seg[-1].x1 <= x1 + 2:
+            drop.add(i)
     dropped_words = {id(w) for i in drop for w in segs[i][1]}
     out = []
     for r in rows:
