@@ -43,6 +43,16 @@ class Part:
     annexes: list[Para] = field(default_factory=list)
     type_name: str | None = None  # "Kế hoạch", "Quyết định" ...
     type_code: str | None = None
+    _tree: object | None = None
+
+    @property
+    def tree(self):
+        """The numbered outline of the body (built once, shared by the extractors)."""
+        if self._tree is None:
+            from .outline import build_tree
+
+            self._tree = build_tree(self.body)
+        return self._tree
 
 
 @dataclass
@@ -114,9 +124,13 @@ def is_letter_subject(p: Para) -> bool:
     return bool(_LETTER_SUBJECT.match(p.text))
 
 
+@functools.lru_cache(maxsize=64)
+def _prefix_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True)))
+
+
 def _starts_with_any(text: str, words: list[str]) -> bool:
-    f = fold(text)
-    return any(f.startswith(fold(w)) for w in words)
+    return _prefix_re(tuple(words)).match(fold(text[:60])) is not None
 
 
 def is_basis(p: Para) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .. import datafiles
 from ..layout import Para
 from ..normalize import clean_value, fold
-from ..outline import LIST_STYLES, Node, build_tree
+from ..outline import LIST_STYLES, Node
 from ..segment import Structure
 from ..textmap import Mapped
 from . import Found
@@ -141,7 +141,7 @@ def _is_tcth(node: Node) -> bool:
 
 def read_assignments(st: Structure) -> list[FoundAssignment]:
     out: list[FoundAssignment] = []
-    trees = [build_tree(part.body) for part in st.parts]
+    trees = [part.tree for part in st.parts]
     for tree in trees:
         sections = [n for n in tree.walk() if _is_tcth(n)]
         got: list[FoundAssignment] = []

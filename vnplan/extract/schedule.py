@@ -17,7 +17,7 @@ from ..citations import find_cores
 from ..dates import DateMention, find_dates
 from ..layout import Para
 from ..normalize import clean_value, fold
-from ..outline import Node, build_tree
+from ..outline import Node
 from ..segment import Structure
 from . import Found
 
@@ -170,7 +170,7 @@ def _units_by_para(st: Structure) -> dict[int, str]:
 
     out: dict[int, str] = {}
     for part in st.parts:
-        tree = build_tree(part.body)
+        tree = part.tree
         for sec in [n for n in tree.walk() if _is_tcth(n)]:
             for child in sec.children:
                 if child.para is None or child.closing:
@@ -190,7 +190,7 @@ def _headings_by_para(st: Structure) -> dict[int, list[str]]:
     """The numbered headings above each paragraph, nearest first (for "Thời gian:" lines)."""
     out: dict[int, list[str]] = {}
     for part in st.parts:
-        tree = build_tree(part.body)
+        tree = part.tree
 
         def visit(node: Node, above: list[str]) -> None:
             for c in node.children:

@@ -400,6 +400,11 @@ class BodyReader:
                 self._runs(choice if choice is not None else child, parts, boxes)
 
     def _run(self, r, parts: list[str], boxes: list) -> None:
+        rpr = r.find(_w("rPr"))
+        if rpr is not None:
+            vanish = rpr.find(_w("vanish"))
+            if vanish is not None and vanish.get(_w("val")) not in ("0", "false", "off"):
+                return  # hidden text: Word does not show or print it
         for c in r:
             tag = c.tag
             if tag == _w("t"):
