@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .document import Document
-from .errors import EmptyDocumentError, VnplanError
+from .errors import EmptyDocumentError, ExtractionError, VnplanError
 from .io import Limits, load as _load
 from .io.text import canonical_text
 from .models import PlanRecord
@@ -39,4 +39,7 @@ def extract_document(doc: Document) -> PlanRecord:
     except VnplanError:
         raise
     except RecursionError as exc:  # pathological nesting; report, never crash a batch
-        raise VnplanError(f"the document's structure is too deeply nested to read ({exc})", path=doc.path) from exc
+        raise ExtractionError(f"the document's structure is too deeply nested to read ({exc})", path=doc.path) from exc
+    except Exception as exc:  # a bug met on this input: a clear error for this file, never a traceback
+        raise ExtractionError(f"internal error while reading the document: {type(exc).__name__}: {exc} "
+                              "(please report it with the file)", path=doc.path) from exc

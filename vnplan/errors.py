@@ -66,3 +66,9 @@ class DataFileError(VnplanError):
     """A language data file shipped with vnplan is malformed."""
 
     kind = "data"
+
+
+class ExtractionError(VnplanError):
+    """The document was read but extraction failed on it (a bug to report, with the file)."""
+
+    kind = "internal"

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from .. import datafiles
 from ..layout import Para
-from ..normalize import clean_value, fold
+from rapidfuzz import fuzz, process
+
+from ..normalize import clean_value, fold, strip_diacritics
 from ..outline import LIST_STYLES, Node
 from ..segment import Structure
 from ..textmap import Mapped
@@ -131,12 +133,26 @@ def _strong_re() -> re.Pattern[str]:
 _CLOSING_CLAUSE = re.compile(r"thi hành (?:Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Thông báo) này|(?:Quyết định|Chỉ thị) này có hiệu lực", re.I)
 
 
+@functools.cache
+def _plain_headings() -> tuple[str, ...]:
+    return tuple(strip_diacritics(fold(h)) for h in datafiles.layout().assignment_headings)
+
+
 def _is_tcth(node: Node) -> bool:
     p = node.para
     if p is None or node.style not in _HEADING_STYLES:
         return False
     body = fold(clean_value(p.body.text) or "")
-    return len(body) <= 90 and bool(_patterns()[4].match(body))
+    if len(body) > 90:
+        return False
+    if _patterns()[4].match(body):
+        return True
+    # OCR damage to the heading ("TÓ CHỨC THỰC HIÊN", "T0 CHỨC THỰC HIỆN"): close enough to a known heading.
+    plain = strip_diacritics(body).rstrip(" :.")
+    if len(plain) > 45:
+        return False
+    best = process.extractOne(plain, _plain_headings(), scorer=fuzz.ratio, score_cutoff=88)
+    return best is not None
 
 
 def read_assignments(st: Structure) -> list[FoundAssignment]:
