@@ -34,6 +34,7 @@ from .models import (
     Source,
 )
 from .models import Citation as CitationModel
+from .normalize import expand_abbreviations
 from .resolve import complete_cited_issuer, resolve_area, resolve_issuer
 
 
@@ -98,6 +99,25 @@ def build_record(doc: Document) -> PlanRecord:
         year_found = Found(issued.value.year, issued.start, issued.end, issued.rule, issued.confidence)
         year = issued.value.year
 
+    # A text about a plan (a news or Q&A page) rather than the plan itself: the plan it
+    # describes in its lead ("Ngày 25/9/2025, UBND TP HCM đã có Kế hoạch 104/KH-UBND ...").
+    described = None
+    if main.type_code is None and symbol is None and title is None:
+        described = describe_lead(st.paras[:10], year)
+        if described is not None:
+            rec.warn("not-a-plan", "the text is not an administrative document; the record describes the plan "
+                     "it reports on (" + (described.doc_type or "") + " " + (described.number or "") + ")")
+            number = Found(described.number, *described.spans["number"], "lead.described-document", 0.6)
+            symbol = Found(described.symbol, *described.spans.get("symbol", described.spans["number"]), "lead.described-document", 0.6)
+            if described.subject:
+                subj = re.sub(r"^(?:năm\s+\d{4}\s+)?(?:về\s+)", "", described.subject)
+                title = Found(subj[:1].upper() + subj[1:], *described.spans.get("subject", (0, 0)), "lead.described-document", 0.5)
+            if described.date is not None:
+                issued = Found(described.date, *described.spans.get("date", (0, 0)), "lead.described-document", 0.6)
+                year = described.date.year
+                year_found = Found(year, issued.start, issued.end, issued.rule, 0.6)
+            hdr.doc_type = Found(_code_of(described.doc_type), described.start, described.end, "lead.described-document", 0.6)
+
     # Citations.
     title_cites = _title_citations(main, year)
     bases, proposals = read_bases(main, year=year, title_cites=title_cites)
@@ -111,6 +131,8 @@ def build_record(doc: Document) -> PlanRecord:
 
     # Issuer and area.
     issuer = resolve_issuer(hdr, main, st, title)
+    if issuer is None and described is not None and described.issuer:
+        issuer = Found(described.issuer, *described.spans.get("issuer", (described.start, described.end)), "lead.described-document", 0.5)
     area, area_detail, area_prov = resolve_area(issuer, hdr, st, bases, year=year, issued=issued)
     for c in bases + references:
         complete_cited_issuer(c, issuer.value if issuer else None, area)
@@ -192,6 +214,43 @@ def build_record(doc: Document) -> PlanRecord:
     r.provenance = rec.provenance
     r.warnings = rec.warnings
     return r
+
+
+_LEAD = re.compile(r"(?:(?:Ngày|ngày)\s+(?P<date>\d{1,2}/\d{1,2}/\d{4}),\s*)?(?P<who>[A-ZĐ][^,;.]{1,80}?)\s+(?:đã\s+)?(?:có|ban hành|phê duyệt|triển khai)\s+(?=(?:Kế hoạch|Quyết định|Chỉ thị|Chương trình|Công văn|Hướng dẫn)\s)")
+
+
+def describe_lead(paras, year: int | None) -> Citation | None:
+    """The document a news or Q&A text reports on, from its lead sentence."""
+    for p in paras:
+        m = _LEAD.search(p.text)
+        if not m:
+            continue
+        cites = mapped_citations(p.m.slice(m.end()), default_year=year)
+        if not cites or not cites[0].number:
+            continue
+        c = cites[0]
+        if m.group("date"):
+            from .dates import parse_date
+
+            d = parse_date(m.group("date"))
+            if d is not None:
+                c.date = d
+                c.spans["date"] = p.m.span(m.start("date"), m.end("date"))
+        who = expand_abbreviations(m.group("who"))
+        who = re.sub(r"\b(?:TP\.?|Tp\.?)\s*HCM\b|\bTPHCM\b", "Thành phố Hồ Chí Minh", who)
+        c.issuer = who
+        c.spans["issuer"] = p.m.span(m.start("who"), m.end("who"))
+        return c
+    return None
+
+
+def _code_of(type_name: str | None) -> str | None:
+    from . import datafiles
+
+    for t in datafiles.doctypes().types:
+        if type_name and t.name == type_name:
+            return t.code
+    return None
 
 
 def _context_year(hdr, title: Found | None, body) -> int | None:

@@ -52,6 +52,7 @@ def read_schedule(st: Structure, *, year: int | None, issued: date | None) -> Sc
     units = _units_by_para(st)
     headings = _headings_by_para(st)
     paras = [p for part in st.parts for p in part.body + part.annexes]
+    previous = {id(p): paras[max(0, i - 2):i] for i, p in enumerate(paras)}
     for p in paras:
         text = p.text
         if not re.search(r"\d", text):
@@ -84,7 +85,7 @@ def read_schedule(st: Structure, *, year: int | None, issued: date | None) -> Sc
                     u = units.get(id(p))
                     deadlines[dm.first] = Found((dm.first, action, [u] if u else []), *span, "schedule.deadline", 0.85)
                 continue
-            name = _event_name(ftext, text, dm, event_re, headings.get(id(p)))
+            name = _event_name(ftext, text, dm, event_re, headings.get(id(p)), previous.get(id(p), []))
             if name:
                 k = (dm.first, fold(name))
                 prev = _same_day_event(events, dm.first)
@@ -117,7 +118,8 @@ def _label(ftext: str, text: str, dm: DateMention, label_re: re.Pattern[str], he
     return None
 
 
-def _event_name(ftext: str, text: str, dm: DateMention, event_re: re.Pattern[str], heading: list[str] | None) -> str | None:
+def _event_name(ftext: str, text: str, dm: DateMention, event_re: re.Pattern[str], heading: list[str] | None,
+                previous: list[Para] = ()) -> str | None:
     # An event named shortly before the date, in the same clause.
     start = max(0, dm.start - 90)
     clause_start = max(ftext.rfind(";", start, dm.start), ftext.rfind(". ", start, dm.start))
@@ -127,6 +129,12 @@ def _event_name(ftext: str, text: str, dm: DateMention, event_re: re.Pattern[str
         h = hits[-1]
         return _name_from(text, h.start(), h.end())
     # "Thời gian: ..." under a heading that names the event ("2. Tổ chức Lễ khai mạc").
+    if re.search(r"(?:thời gian|thời điểm)\s*:?[^.;]*$", ftext[:dm.start]):
+        # ... or in the sentence just above the list ("... tổ chức Lễ khai mạc như sau:").
+        for q in reversed(previous):
+            hits = list(event_re.finditer(fold(q.text)))
+            if hits and not re.search(r"\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d", q.text[hits[-1].end():]):
+                return _name_from(q.text, hits[-1].start(), hits[-1].end())
     if heading and re.search(r"(?:thời gian|thời điểm)\s*:?[^.;]*$", ftext[:dm.start]):
         for h in heading[:3]:
             hm = event_re.search(fold(h))

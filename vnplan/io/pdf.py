@@ -942,7 +942,6 @@ def _read_pages(data: bytes, limits: Limits) -> tuple[list[PageLayout], dict[int
     try:
         import pypdfium2  # noqa: F401
     except ImportError:
-        pypdfium2 = None  # noqa: F841
         warnings.append(("slow-pdf", "pypdfium2 is not installed; read with pdfplumber (slow)"))
         for ws, raw, w, h in _pdfplumber_words(data, limits):
             layouts.append(PageLayout(w, h, group_rows([[x] for x in ws]), raw_text=raw))
