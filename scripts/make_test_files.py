@@ -15,9 +15,9 @@ For each ``corpus/plans/*.txt`` this writes, into the output directory:
   correct loader reads them (left column, then right column).
 
 The source is markdown-ish text; markup (``**``, ``#``, links) is stripped.
-When the source has no issuer line or no national motto, a standard one is
-added (and written to the expected text) so that every file has a full
-two-column header.
+When the source has no national motto, the standard one is added (and written
+to the expected text) so that every file has a two-column header; an issuer is
+never invented.
 
 Needs reportlab (pip install reportlab) for PDFs and python-docx for DOCX;
 fonts from Debian's fonts-dejavu-core.
@@ -38,7 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu"]
 MOTTO = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
-DEFAULT_ISSUER = ["ỦY BAN NHÂN DÂN"]
 
 # ---------------------------------------------------------------------------
 # Reading a plan into header / body / closing / rest.
@@ -107,8 +106,8 @@ def split_plan(stem: str, lines: list[str]) -> Plan:
     # A trích yếu ("V/v ...") right after the header belongs to the left column.
     while body and body[0].startswith("V/v"):
         left.append(body.pop(0))
-    if not any(not _SO_RE.match(x) for x in left):
-        left = DEFAULT_ISSUER + left
+    # The motto is added when missing (it is layout, not content); an issuer never is:
+    # inventing one would change the record the file must give.
     if not any(_MOTTO_RE.search(x) for x in right):
         right = MOTTO + right
     plan.header_left, plan.header_right = left, right

@@ -191,38 +191,86 @@ Scorer = Callable[[Any, Any], "float | None"]
 
 
 def pair_items(gold: Sequence[Any], pred: Sequence[Any], score: Scorer) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
-    """One-to-one pairs of gold and predicted items, as many as can match.
+    """One-to-one pairs of gold and predicted items: as many pairs as can match, and
+    among those the pairing whose items are most alike.
 
-    Each gold item tries its candidates best-first; when its best is taken, the
-    holder is moved to another candidate if it has one (augmenting paths), so an
-    early greedy choice never costs a later item its only match.
-    Returns (pairs in gold order, unpaired gold, unpaired predictions).
+    ``score`` gives None for two items that do not match, else how alike they are
+    (0-100). A greedy pass in gold order could give a gold item a prediction that
+    a later item needed, or pair two near-identical duties crosswise; an optimal
+    assignment cannot. Returns (pairs in gold order, unpaired gold, unpaired predictions).
     """
-    candidates: list[list[int]] = []
-    for g in gold:
-        scored = [(s, j) for j, p in enumerate(pred) if (s := score(g, p)) is not None]
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        candidates.append([j for _, j in scored])
-
-    owner: dict[int, int] = {}  # pred index → gold index
-
-    def place(i: int, seen: set[int]) -> bool:
-        for j in candidates[i]:
-            if j in seen:
-                continue
-            seen.add(j)
-            if j not in owner or place(owner[j], seen):
-                owner[j] = i
-                return True
-        return False
-
-    for i in range(len(gold)):
-        place(i, set())
-    matched = {i: j for j, i in owner.items()}
-    pairs = [(gold[i], pred[matched[i]]) for i in range(len(gold)) if i in matched]
-    missed = [gold[i] for i in range(len(gold)) if i not in matched]
-    extra = [pred[j] for j in range(len(pred)) if j not in owner]
+    weights = [[score(g, p) for p in pred] for g in gold]
+    matched = _best_assignment(weights)
+    pairs = [(gold[i], pred[j]) for i, j in sorted(matched.items())]
+    used = set(matched.values())
+    missed = [g for i, g in enumerate(gold) if i not in matched]
+    extra = [p for j, p in enumerate(pred) if j not in used]
     return pairs, missed, extra
+
+
+def _best_assignment(weights: list[list[float | None]]) -> dict[int, int]:
+    """Row → column of a maximum matching over the non-None cells with the largest total weight."""
+    rows = len(weights)
+    cols = len(weights[0]) if rows else 0
+    if not rows or not cols or all(w is None for line in weights for w in line):
+        return {}
+    # Each match is worth more than any sum of similarities, so the count of matches comes first.
+    bonus = 100.0 * (min(rows, cols) + 1)
+    value = [[0.0 if w is None else bonus + w for w in line] for line in weights]
+    transposed = rows > cols
+    if transposed:
+        value = [list(col) for col in zip(*value)]
+    assignment = _hungarian_max(value)
+    out = {}
+    for r, c in assignment.items():
+        i, j = (c, r) if transposed else (r, c)
+        if weights[i][j] is not None:
+            out[i] = j
+    return out
+
+
+def _hungarian_max(value: list[list[float]]) -> dict[int, int]:
+    """Assignment of every row to a distinct column maximising the total value (rows ≤ columns).
+
+    The Hungarian method with potentials, O(rows² · columns): lists here are at
+    most a few dozen items, and this spares a dependency on scipy.
+    """
+    n, m = len(value), len(value[0])
+    inf = float("inf")
+    u = [0.0] * (n + 1)
+    v = [0.0] * (m + 1)
+    row_of = [0] * (m + 1)  # column → row (1-based; 0 = free)
+    way = [0] * (m + 1)
+    for i in range(1, n + 1):
+        row_of[0] = i
+        j0 = 0
+        slack = [inf] * (m + 1)
+        done = [False] * (m + 1)
+        while True:
+            done[j0] = True
+            i0, delta, j1 = row_of[j0], inf, 0
+            for j in range(1, m + 1):
+                if done[j]:
+                    continue
+                cost = -value[i0 - 1][j - 1] - u[i0] - v[j]
+                if cost < slack[j]:
+                    slack[j], way[j] = cost, j0
+                if slack[j] < delta:
+                    delta, j1 = slack[j], j
+            for j in range(m + 1):
+                if done[j]:
+                    u[row_of[j]] += delta
+                    v[j] -= delta
+                else:
+                    slack[j] -= delta
+            j0 = j1
+            if row_of[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            row_of[j0] = row_of[j1]
+            j0 = j1
+    return {row_of[j] - 1: j - 1 for j in range(1, m + 1) if row_of[j]}
 
 
 def _count_pairs(counts: Counts, gold: Sequence[Any], pred: Sequence[Any], score: Scorer) -> list[tuple[Any, Any]]:
@@ -231,8 +279,14 @@ def _count_pairs(counts: Counts, gold: Sequence[Any], pred: Sequence[Any], score
     return pairs
 
 
-def _boolean(match: bool) -> float | None:
-    return 100.0 if match else None
+def _alike(a: Any, b: Any) -> float:
+    """How alike two optional texts are (0-100): chooses among items that all match."""
+    ka, kb = text_key(a), text_key(b)
+    return 100.0 if ka == kb else float(fuzz.ratio(ka, kb))
+
+
+def _mean(*scores: float) -> float:
+    return sum(scores) / len(scores)
 
 
 def _unique_by(items: Iterable[dict], key: Callable[[dict], Any]) -> list[dict]:
@@ -251,16 +305,22 @@ def _citation_score(g: dict, p: dict) -> float | None:
         same_number = str(g["number"]).strip() == str(p.get("number") or "").strip()
         # "4864/BGDĐT-GDĐT" cited as "4864/BGDĐT": the issuing body's code is what identifies it.
         same_body = symbol_key(g.get("symbol")).split("-")[0] == symbol_key(p.get("symbol")).split("-")[0]
-        return _boolean(same_number and same_body)
+        return _citation_likeness(g, p) if same_number and same_body else None
     if p.get("number") or text_key(g.get("doc_type")) != text_key(p.get("doc_type")):
         return None
     if g.get("issuer") and not close(g.get("issuer"), p.get("issuer"), CITED_ISSUER_CLOSE):
         return None
-    if not g.get("subject"):
-        return 100.0
-    # A subject may be cut shorter or run longer in either record: partial match.
-    score = fuzz.partial_ratio(text_key(g.get("subject")), text_key(p.get("subject")))
-    return score if score >= SUBJECT_PARTIAL else None
+    # A subject may be cut shorter or run longer in either record: a partial match is enough.
+    if g.get("subject") and fuzz.partial_ratio(text_key(g.get("subject")), text_key(p.get("subject"))) < SUBJECT_PARTIAL:
+        return None
+    return _citation_likeness(g, p)
+
+
+def _citation_likeness(g: dict, p: dict) -> float:
+    # Two laws whose subjects contain each other ("Luật Bầu cử ..." and "Luật sửa đổi ...
+    # Luật Bầu cử ...") both match partially; the closer subject and the same date decide.
+    same_date = 100.0 if g.get("date") == p.get("date") else 0.0
+    return _mean(_alike(g.get("subject"), p.get("subject")), same_date, _alike(g.get("issuer"), p.get("issuer")))
 
 
 def _event_score(g: dict, p: dict) -> float | None:
@@ -269,7 +329,7 @@ def _event_score(g: dict, p: dict) -> float | None:
         return None
     if g.get("time") and p.get("time") and g.get("time") != p.get("time"):
         return None
-    return 100.0
+    return _alike(g.get("name"), p.get("name"))
 
 
 def _period_key(x: dict) -> tuple[Any, Any]:
@@ -318,11 +378,11 @@ def _score_citations(g: dict, p: dict, t: dict[str, Counts]) -> None:
 def _score_schedule(g: dict, p: dict, t: dict[str, Counts]) -> None:
     periods = _unique_by(p.get("periods") or [], _period_key)
     _count_pairs(t["periods"], g.get("periods") or [], periods,
-                 lambda a, b: _boolean(_period_key(a) == _period_key(b)))
+                 lambda a, b: _alike(a.get("label"), b.get("label")) if _period_key(a) == _period_key(b) else None)
     _count_pairs(t["events"], g.get("events") or [], p.get("events") or [], _event_score)
     deadlines = _unique_by(p.get("deadlines") or [], lambda x: x.get("date"))
     _count_pairs(t["deadlines"], g.get("deadlines") or [], deadlines,
-                 lambda a, b: _boolean(a.get("date") == b.get("date")))
+                 lambda a, b: _alike(a.get("action"), b.get("action")) if a.get("date") == b.get("date") else None)
 
 
 def _score_assignments(g: dict, p: dict, t: dict[str, Counts]) -> None:

@@ -343,6 +343,9 @@ def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated:
         return True  # a bold numbered heading broken over two bold spans
     if p.endswith(",") and not _block_boundary(p, n):
         return True
+    if re.match(r"^[-–+•]\s", p) and not _TERMINAL.search(p) and len(n) <= 40 and re.search(r"[;.]$", n) \
+            and not _SIGN_LINE.match(n):
+        return True  # the tail of a list item wrapped in a narrow column ("- Trường ĐH X, Trường" / "ĐHVH;")
     if _starts_lower(n) and re.search(r"[;,]\W{0,2}$", p):
         # A hard wrap right after a semicolon: the sentence goes on in lower case.
         return True

@@ -144,10 +144,8 @@ def require_tesseract() -> None:
         raise MissingDependencyError(f"OCR needs the Tesseract program; install it: {INSTALL_HINT}")
     if LANG not in _languages():
         raise MissingDependencyError(f"OCR needs Tesseract's Vietnamese data; install it: {INSTALL_HINT}")
-    if "osd" not in _languages():
-        # OSD data comes with tesseract-ocr on Debian; without it rotated pages
-        # are only found by trying every orientation.
-        pass
+    # OSD data (tesseract-ocr-osd) comes with Debian's tesseract-ocr; without it
+    # sideways pages are found by reading every orientation (_osd_rotation → None).
 
 
 class _Deadline:
@@ -512,7 +510,7 @@ def _best_reading(page: _Page, deadline: _Deadline, limits: Limits, xs: np.ndarr
         assert best is not None
         page, words = best
     else:
-        page = _deskewed(page)
+        page = _deskewed(page, xs, ys)
         words = _ocr_words(page, deadline)
 
     if _mean_conf(words) < POOR_CONFIDENCE:
@@ -540,8 +538,10 @@ def _best_reading(page: _Page, deadline: _Deadline, limits: Limits, xs: np.ndarr
     return page, words
 
 
-def _deskewed(page: _Page) -> _Page:
-    xs, ys, _ = _ink_points(page.img)
+def _deskewed(page: _Page, xs: np.ndarray | None = None, ys: np.ndarray | None = None) -> _Page:
+    """The page turned to level text lines, when they slope by a degree or more."""
+    if xs is None or ys is None:
+        xs, ys, _ = _ink_points(page.img)
     if len(xs) < 500:
         return page
     angle, _ = _skew_angle(xs, ys)

@@ -735,24 +735,49 @@ def find_blocks(rows: list[Row], page_index: int, page_height: float) -> list[_B
 
 
 def layout_lines(rows: list[Row], page_index: int, page_height: float) -> list[list[Word]]:
-    """Rows → output lines, two-column blocks emitted column by column, blank lines at gaps."""
+    """Rows → output lines, two-column blocks emitted column by column.
+
+    Lines of one paragraph are joined into one output line: the PDF's geometry
+    says where a paragraph goes on (the line above is full, reaching the right
+    margin, and this one starts at the left margin without extra space above)
+    far better than the text can. Blank lines mark empty space in the source.
+    """
     blocks = {b.first: b for b in find_blocks(rows, page_index, page_height)}
     pitch = statistics.median(r.height for r in rows) if rows else 12.0
     gaps = [max(0.0, b.top - a.bottom) for a, b in zip(rows, rows[1:])]
     leading = statistics.median(gaps) if gaps else 0.0
+    # The text's margins: where most lines start, and where full lines end.
+    starts = sorted(round(r.words[0].x0) for r in rows if r.words)
+    margin = starts[len(starts) // 4] if starts else 0.0
+    ends = sorted(round(r.words[-1].x1) for r in rows if r.words)
+    right = ends[(3 * len(ends)) // 4] if ends else 0.0
     lines: list[list[Word]] = []
     i = 0
     prev_bottom = None
+    joinable = False  # the last output line is body text that may go on
     while i < len(rows):
-        top = rows[i].top
+        row = rows[i]
+        top = row.top
+        gap = top - prev_bottom if prev_bottom is not None else 0.0
         # An empty line in the source: a line's worth of space beyond the
         # usual leading (so double-spaced text does not get one everywhere).
-        if prev_bottom is not None and top - prev_bottom > leading + 0.8 * pitch and lines and lines[-1]:
+        if prev_bottom is not None and gap > leading + 0.8 * pitch and lines and lines[-1]:
             lines.append([])
+            joinable = False
         blk = blocks.get(i)
         if blk is None:
-            lines.append(list(rows[i].words))
-            prev_bottom = rows[i].bottom
+            words = list(row.words)
+            x0 = words[0].x0 if words else margin
+            table_row = bool(words) and len(segments(row)) > 1  # cells apart: a table row, never joined
+            goes_on = (joinable and not table_row and lines and lines[-1] and x0 <= margin + 5
+                       and gap <= leading + 0.5 * pitch and not _LIST_START.match(words[0].text if words else ""))
+            if goes_on:
+                lines[-1].extend(words)
+            else:
+                lines.append(words)
+            last_x1 = words[-1].x1 if words else 0.0
+            joinable = bool(words) and not table_row and last_x1 >= right - 25 and right - margin > 200
+            prev_bottom = row.bottom
             i += 1
             continue
         left_lines, right_lines = [], []
@@ -766,10 +791,15 @@ def layout_lines(rows: list[Row], page_index: int, page_height: float) -> list[l
         lines.extend(left_lines)
         lines.extend(right_lines)
         prev_bottom = max(r.bottom for r in rows[blk.first: blk.last + 1])
+        joinable = False
         i = blk.last + 1
     while lines and not lines[-1]:
         lines.pop()
     return lines
+
+
+# A line opening a list item or a numbered heading starts a paragraph of its own.
+_LIST_START = re.compile(r"^(?:[-–+•*]|[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))$|^(?:[-–+•]\S)")
 
 
 # ---------------------------------------------------------------------------
