@@ -14,18 +14,33 @@ from collections.abc import Callable, Iterable
 
 
 class Mapped:
-    __slots__ = ("text", "offs")
+    """A string with the canonical offset of each character.
 
-    def __init__(self, text: str, offs: list[int]) -> None:
-        if len(text) != len(offs):
+    Most cleaned strings are plain runs of the canonical text; those keep only
+    their start (``_base``) and build the offset list on first need.
+    """
+
+    __slots__ = ("text", "_offs", "_base")
+
+    def __init__(self, text: str, offs: list[int] | None = None, *, base: int | None = None) -> None:
+        if offs is not None and len(text) != len(offs):
             raise ValueError("text and offsets differ in length")
+        if offs is None and base is None:
+            raise ValueError("a Mapped string needs offsets or a base")
         self.text = text
-        self.offs = offs
+        self._offs = offs
+        self._base = base
+
+    @property
+    def offs(self) -> list[int]:
+        if self._offs is None:
+            self._offs = list(range(self._base, self._base + len(self.text)))  # type: ignore[operator]
+        return self._offs
 
     @classmethod
     def of(cls, source: str, start: int = 0, end: int | None = None) -> Mapped:
         end = len(source) if end is None else end
-        return cls(source[start:end], list(range(start, end)))
+        return cls(source[start:end], base=start)
 
     @classmethod
     def empty(cls) -> Mapped:
@@ -45,19 +60,32 @@ class Mapped:
 
     def span(self, i: int = 0, j: int | None = None) -> tuple[int, int]:
         """Canonical (start, end) of ``self.text[i:j]``."""
-        j = len(self.text) if j is None else j
-        if not self.offs or i >= j:
-            anchor = self.offs[min(i, len(self.offs) - 1)] if self.offs else 0
+        n = len(self.text)
+        j = n if j is None else j
+        if self._offs is None:
+            i = max(0, min(i, n))
+            j = max(i, min(j, n))
+            return self._base + i, self._base + j  # type: ignore[operator]
+        if not self._offs or i >= j:
+            anchor = self._offs[min(i, len(self._offs) - 1)] if self._offs else 0
             return anchor, anchor
-        return self.offs[i], self.offs[j - 1] + 1
+        return self._offs[i], self._offs[j - 1] + 1
 
     def slice(self, i: int, j: int | None = None) -> Mapped:
-        j = len(self.text) if j is None else j
-        return Mapped(self.text[i:j], self.offs[i:j])
+        n = len(self.text)
+        j = n if j is None else j
+        if self._offs is None:
+            i = max(0, min(i, n))
+            return Mapped(self.text[i:j], base=self._base + i)  # type: ignore[operator]
+        return Mapped(self.text[i:j], self._offs[i:j])
 
     def strip(self, chars: str | None = None) -> Mapped:
-        left = len(self.text) - len(self.text.lstrip(chars))
-        right = len(self.text.rstrip(chars))
+        text = self.text
+        stripped = text.strip(chars)
+        if len(stripped) == len(text):
+            return self
+        left = len(text) - len(text.lstrip(chars))
+        right = len(text.rstrip(chars))
         if right <= left:
             return Mapped.empty()
         return self.slice(left, right)
@@ -69,12 +97,14 @@ class Mapped:
         last = 0
         text = self.text
         const = None if callable(repl) or "\\" in repl else repl
-        for m in pattern.finditer(text):
+        matches = [m for m in pattern.finditer(text) if const is None or m.group(0) != const]
+        if not matches:
+            return self  # nothing to change
+        src = self.offs
+        for m in matches:
             s, e = m.span()
-            if const is not None and m.group(0) == const:
-                continue  # nothing to change here
             parts.append(text[last:s])
-            offs.extend(self.offs[last:s])
+            offs.extend(src[last:s])
             if const is not None:
                 r = const
             else:
@@ -143,4 +173,5 @@ class Mapped:
         return Mapped("".join(parts), offs)
 
 
-_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
+# Only what needs changing: runs of two or more, and tabs or odd spaces (a single " " is left alone).
+_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]{2,}|[\t\u00a0\u2002-\u200b\u3000]")

@@ -29,7 +29,6 @@ import math
 import os
 import re
 import shutil
-import struct
 import subprocess
 import tempfile
 import threading
@@ -500,7 +499,7 @@ def _best_reading(page: _Page, deadline: _Deadline, limits: Limits, xs: np.ndarr
         # Profiles can mislead (tables, short lines): OSD decides, and when it is
         # unsure every orientation is read and the best reading kept.
         turn = _osd_rotation(page, deadline)
-        candidates = [turn] if turn in (90, 270) else [0] if turn in (0, 180) else [0, 90, 270]
+        candidates = [turn] if turn is not None else [0, 90, 270]
         best: tuple[_Page, list[_Word]] | None = None
         for cw in candidates:
             p = _deskewed(_turn(page, cw))
@@ -553,7 +552,6 @@ def _deskewed(page: _Page, xs: np.ndarray | None = None, ys: np.ndarray | None =
 # ------------------------------------------------------------------ noise and text
 
 
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _ALNUM = re.compile(r"[^\W_]", re.UNICODE)
 # Isolated words below this confidence are stamp or signature fragments.
 NOISE_WORD_CONF = 0.35
@@ -706,11 +704,13 @@ def open_image(data: bytes, limits: Limits) -> PILImage.Image:
                 img = _open()
             except Image.DecompressionBombError as exc2:
                 raise LimitExceededError(f"the image is larger than the limit of {limits.max_pixels:,} pixels (max_pixels)") from exc2
-            except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc2:
+            except Exception as exc2:  # Pillow's parsers raise many kinds on bad headers
                 raise CorruptFileError(f"cannot read the image: {exc2}") from exc2
             finally:
                 Image.MAX_IMAGE_PIXELS = old
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except UnidentifiedImageError as exc:
+        raise CorruptFileError("not an image Pillow can read (damaged, or another format)") from exc
+    except Exception as exc:  # Pillow's parsers raise many kinds on bad headers
         raise CorruptFileError(f"cannot read the image: {exc}") from exc
     _check_pixels(img.size[0], img.size[1], limits)
     return img
@@ -726,7 +726,9 @@ def _decoded(img: PILImage.Image, limits: Limits) -> PILImage.Image:
             img.load()
     except Image.DecompressionBombError as exc:
         raise LimitExceededError(f"the image is larger than the limit of {limits.max_pixels:,} pixels (max_pixels)") from exc
-    except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
+    except MemoryError as exc:
+        raise LimitExceededError("not enough memory to decode the image; lower max_pixels or free memory") from exc
+    except Exception as exc:  # OSError "truncated", struct.error, ValueError... from the decoders
         raise CorruptFileError(f"the image data is damaged or truncated: {exc}") from exc
     return img
 
@@ -762,6 +764,17 @@ def ocr_image(
 
     limits = limits or _Limits()
     require_tesseract()
+    try:
+        return _ocr_image(image, limits, dpi, repair)
+    except VnplanError:
+        raise
+    except MemoryError as exc:
+        raise LimitExceededError("not enough memory to OCR the image; lower max_pixels") from exc
+    except Exception as exc:  # no library error escapes: the caller gets a VnplanError
+        raise CorruptFileError(f"OCR failed on the image ({type(exc).__name__}: {exc})") from exc
+
+
+def _ocr_image(image: PILImage.Image | bytes | str | Path, limits: Limits, dpi: float | None, repair: bool) -> OcrResult:
     if isinstance(image, (str, Path)):
         try:
             image = Path(image).read_bytes()
@@ -842,7 +855,7 @@ def ocr_pdf_page_result(pdf_bytes: bytes, page_index: int, limits: Limits | None
         raise MissingDependencyError("OCR of PDF pages needs pypdfium2: pip install pypdfium2") from exc
     try:
         pdf = pdfium.PdfDocument(pdf_bytes)
-    except pdfium.PdfiumError as exc:
+    except Exception as exc:  # PdfiumError, or a password-protected file
         raise CorruptFileError(f"cannot open the PDF: {exc}") from exc
     try:
         if not 0 <= page_index < len(pdf):
@@ -852,7 +865,11 @@ def ocr_pdf_page_result(pdf_bytes: bytes, page_index: int, limits: Limits | None
             return _ocr_pdfium_page(page, limits)
         finally:
             page.close()
-    except pdfium.PdfiumError as exc:
+    except VnplanError:
+        raise
+    except MemoryError as exc:
+        raise LimitExceededError(f"not enough memory to OCR PDF page {page_index + 1}") from exc
+    except Exception as exc:  # PdfiumError and anything else from the PDF library
         raise CorruptFileError(f"cannot read PDF page {page_index + 1}: {exc}") from exc
     finally:
         pdf.close()
