@@ -109,6 +109,63 @@ def schema() -> None:
     print(json.dumps(PlanRecord.model_json_schema(), ensure_ascii=False, indent=2))
 
 
+@app.command("evaluate")
+def evaluate_command(
+    gold_dir: Path = typer.Argument(..., exists=True, file_okay=False, dir_okay=True, help="directory of gold records, one STEM.json per document"),
+    files: Optional[list[Path]] = typer.Argument(None, help="plan files to extract and score (matched to gold by file stem)"),
+    pred: Optional[Path] = typer.Option(None, "--pred", exists=True, file_okay=True, dir_okay=False, help="JSONL of records to score instead of (or besides) FILES"),
+    by_doc: bool = typer.Option(False, "--by-doc", help="also list, per document, the fields that are not perfect"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="write the full report as JSON here"),
+    min_macro: Optional[float] = typer.Option(None, "--min-macro", min=0.0, help="exit 1 when the macro F1 is below this"),
+) -> None:
+    """Score records against the gold records of GOLD_DIR, field by field.
+
+    Exit codes: 0 scored (and --min-macro reached), 1 --min-macro not reached, 2 usage error.
+    A file that cannot be extracted is reported on stderr and counts as a missing record.
+    """
+    from .evaluate import evaluate, load_gold, read_jsonl
+
+    # typer ships its own click: its BadParameter is what becomes a usage error (exit 2).
+    if not files and pred is None:
+        raise typer.BadParameter("give plan FILES to extract, or --pred PRED.jsonl", param_hint="FILES")
+    gold = load_gold(gold_dir)
+    if not gold:
+        raise typer.BadParameter(f"no gold records (*.json) in {gold_dir}", param_hint="GOLD_DIR")
+    records: dict[str, dict] = {}
+    if pred is not None:
+        try:
+            records.update(read_jsonl(pred))
+        except (ValueError, UnicodeDecodeError) as exc:
+            _err(f"vnplan: {exc}")
+            raise typer.Exit(2)
+    # Freshly extracted files replace records of the same document from --pred.
+    records.update(_extract_for_scoring(files or []))
+
+    report = evaluate(gold, records)
+    print(report.table(by_doc=by_doc))
+    if json_out:
+        json_out.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if min_macro is not None and report.macro_f1 < min_macro:
+        _err(f"vnplan: macro F1 {report.macro_f1:.3f} is below --min-macro {min_macro}")
+        raise typer.Exit(1)
+
+
+def _extract_for_scoring(files: list[Path]) -> dict[str, dict]:
+    """Records of the files that can be read, keyed by stem; the others reported on stderr."""
+    from .api import extract as extract_file
+    from .errors import VnplanError
+
+    out: dict[str, dict] = {}
+    for f in files:
+        try:
+            out[f.stem] = extract_file(f).model_dump(mode="json")
+        except VnplanError as exc:
+            _err(f"vnplan: {f}: {exc.kind}: {exc.message}")
+        except Exception as exc:  # one broken file must not stop the scoring of the others
+            _err(f"vnplan: {f}: internal-error: {type(exc).__name__}: {exc}")
+    return out
+
+
 def main() -> None:
     app()
 

@@ -183,9 +183,9 @@ def is_layout_text(text: str) -> bool:
     return indented > 0.3 * len(lines) or gaps > 0.1 * len(lines)
 
 
-def split_lines(text: str) -> list[Line]:
+def split_lines(text: str, layout: bool | None = None) -> list[Line]:
     """Physical lines of the canonical text, cut into cells at pipes and column gaps."""
-    layout = is_layout_text(text)
+    layout = is_layout_text(text) if layout is None else layout
     out: list[Line] = []
     page = 1
     pos = 0
@@ -457,8 +457,9 @@ def _make_para(lines: list[Line]) -> Para:
 
 
 def build(text: str) -> tuple[list[Line], list[Para]]:
-    lines = split_lines(text)
-    return lines, paragraphs(lines, layout=is_layout_text(text))
+    layout = is_layout_text(text)
+    lines = split_lines(text, layout)
+    return lines, paragraphs(lines, layout=layout)
 
 
 def median_line_length(lines: list[Line]) -> float:

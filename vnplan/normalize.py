@@ -52,10 +52,28 @@ def fold(text: str) -> str:
     return unify_tones(low)
 
 
+@functools.cache
+def _plain_table() -> dict[int, str]:
+    from .chars import LOWER, UPPER
+
+    letters = (LOWER + UPPER).replace("a-z", "").replace("A-Z", "")
+    table = {}
+    for c in letters:
+        base = "".join(x for x in unicodedata.normalize("NFD", c) if unicodedata.category(x) != "Mn")
+        table[ord(c)] = base
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "D"
+    return table
+
+
 def strip_diacritics(text: str) -> str:
-    s = unicodedata.normalize("NFD", text)
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    return s.replace("đ", "d").replace("Đ", "D")
+    """Letters without tone and vowel marks ("Hà Nội" → "Ha Noi"); same length for NFC Vietnamese."""
+    s = text.translate(_plain_table())
+    if s.isascii():
+        return s
+    # Other scripts or combining marks: the general (slower) way.
+    s = unicodedata.normalize("NFD", s)
+    return "".join(c for c in s if unicodedata.category(c) != "Mn")
 
 
 @functools.cache

@@ -54,6 +54,7 @@ class Lexicon:
     syllables: dict[str, int]  # lowercase syllable → corpus count (0: valid, unseen)
     abbreviations: dict[str, int]  # UBND → count
     by_key: dict[str, list[str]]  # toneless key → valid spellings
+    by_bare: dict[str, list[str]]  # key without any mark → valid spellings
 
     def valid(self, word: str) -> bool:
         return word.lower() in self.syllables
@@ -64,6 +65,12 @@ class Lexicon:
 
 def _toneless(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", word) if c not in _TONES))
+
+
+def _bare(word: str) -> str:
+    """All marks removed (tone and vowel shape; đ → d): what a word looks like with diacritics dropped."""
+    nfd = unicodedata.normalize("NFD", word)
+    return "".join(c for c in nfd if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D")
 
 
 @functools.lru_cache(maxsize=2)
@@ -89,9 +96,11 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     if len(syllables) < 1000:
         raise DataFileError(f"{p} holds only {len(syllables)} syllables; rebuild it with scripts/build_syllables.py")
     by_key: dict[str, list[str]] = {}
+    by_bare: dict[str, list[str]] = {}
     for s in syllables:
         by_key.setdefault(_toneless(s), []).append(s)
-    return Lexicon(syllables, abbreviations, by_key)
+        by_bare.setdefault(_bare(s), []).append(s)
+    return Lexicon(syllables, abbreviations, by_key, by_bare)
 
 
 # ---------------------------------------------------------------------- tokens
@@ -216,7 +225,10 @@ def _fix_invalid(toks: list[_Tok], lex: Lexicon, vietnamese_line: bool) -> list[
             continue  # a plain-ASCII word in a line without Vietnamese marks may be English
         if not (w.islower() or w.isupper() or (w[:1].isupper() and w[1:].islower())):
             continue  # mixed case (iPhone, TTg) is a name or symbol
-        candidates = lex.by_key.get(_toneless(w.lower()), [])
+        low = w.lower()
+        # A word with no marks at all may have lost its vowel shapes too (tap →
+        # tập); one with marks lost or confused only its tone (hềt → hết).
+        candidates = lex.by_bare.get(low, []) if _bare(low) == low else lex.by_key.get(_toneless(low), [])
         best = _dominant(candidates, lex)
         if best:
             edits.append(Edit(t.start, t.end, _case_like(w, best), w, "invalid-syllable"))
@@ -228,7 +240,7 @@ def _dominant(candidates: list[str], lex: Lexicon) -> str | None:
     ranked = sorted(candidates, key=lex.count, reverse=True)
     if not ranked or lex.count(ranked[0]) < 2:
         return None
-    if len(ranked) > 1 and lex.count(ranked[0]) < 3 * lex.count(ranked[1]):
+    if len(ranked) > 1 and lex.count(ranked[0]) < 8 * lex.count(ranked[1]):
         return None
     return ranked[0]
 
