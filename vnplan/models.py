@@ -67,6 +67,14 @@ class Deadline(_Model):
     units: list[str] = Field(default_factory=list)
 
 
+class RecurringDeadline(_Model):
+    """A deadline that comes back ("trước ngày 20 hằng tháng"): not a day, so not in ``deadlines``."""
+
+    rule: str = Field(description="RFC 5545 recurrence rule, e.g. FREQ=MONTHLY;BYMONTHDAY=20")
+    action: str
+    text: str = Field(description="the words that say when")
+
+
 class Assignment(_Model):
     unit: str
     requested: bool = False
@@ -125,6 +133,7 @@ class PlanRecord(_Model):
     recipients: list[str] = Field(default_factory=list)
 
     # beyond the contract
+    recurring_deadlines: list[RecurringDeadline] = Field(default_factory=list)
     source: Source = Field(default_factory=Source)
     area_detail: AreaDetail = Field(default_factory=AreaDetail)
     provenance: dict[str, Provenance] = Field(default_factory=dict)
@@ -134,6 +143,6 @@ class PlanRecord(_Model):
     def contract(self) -> dict:
         """Only the contract keys, as JSON-ready values."""
         data = self.model_dump(mode="json")
-        for key in ("source", "area_detail", "provenance", "warnings", "schema_version"):
+        for key in ("recurring_deadlines", "source", "area_detail", "provenance", "warnings", "schema_version"):
             data.pop(key, None)
         return data

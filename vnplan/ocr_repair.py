@@ -10,6 +10,12 @@ Only what a lexicon of valid syllables (``data/vi_syllables.txt``, built by
   one (``hềt`` → ``hết``, ``hoach`` → ``hoạch``): replaced by the one valid
   spelling with the same letters that the corpus clearly prefers.
 
+Measured on the corpus texts with damage injected into 5% of words (in-sample,
+so an upper bound): split words 85% restored, no wrong merge; confused tones
+12% restored (only those that make an impossible syllable), none wrong; dropped
+diacritics 25% restored, 5 of 387 restorations wrong. Valid-but-wrong
+syllables (để/đế, thức/thực) are left alone: telling them apart needs context.
+
 Tokens with digits, ``/``, ``-`` or ``.`` inside (``05/CT-UBND``, ``KH-UBND``,
 ``15/4/2020``, ``TP.HCM``) are never touched, nor are known abbreviations or
 foreign words (no valid Vietnamese spelling shares their letters).
@@ -150,6 +156,9 @@ def _merge_split_letters(toks: list[_Tok], lex: Lexicon) -> list[Edit]:
     i = 0
     while i < len(toks) - 1:
         j = _longest_split_run(toks, i, lex)
+        if j and _belongs_right(toks, i, j, lex):
+            i += 1  # "cá n hân": the n starts "nhân" rather than ending "cán"
+            continue
         if j:
             run = toks[i:j]
             merged = "".join(t.core for t in run)
@@ -158,6 +167,19 @@ def _merge_split_letters(toks: list[_Tok], lex: Lexicon) -> list[Edit]:
         else:
             i += 1
     return edits
+
+
+def _belongs_right(toks: list[_Tok], i: int, j: int, lex: Lexicon) -> bool:
+    """The run's last piece also starts a split syllable to its right, which the corpus prefers."""
+    last = toks[j - 1]
+    if lex.valid(last.core):
+        return False
+    k = _longest_split_run(toks, j - 1, lex)
+    if not k:
+        return False
+    left = "".join(t.core for t in toks[i:j])
+    right = "".join(t.core for t in toks[j - 1 : k])
+    return lex.count(right) >= lex.count(left)
 
 
 def _longest_split_run(toks: list[_Tok], i: int, lex: Lexicon) -> int:
@@ -217,7 +239,7 @@ def _merge_abbreviation(toks: list[_Tok], lex: Lexicon) -> list[Edit]:
 def _fix_invalid(toks: list[_Tok], lex: Lexicon, vietnamese_line: bool) -> list[Edit]:
     """A syllable that cannot exist → the valid spelling with the same letters the corpus prefers."""
     edits = []
-    for t in toks:
+    for k, t in enumerate(toks):
         w = t.core
         if not w or lex.valid(w) or (w.isupper() and len(w) > 1 and w in lex.abbreviations):
             continue
@@ -225,6 +247,8 @@ def _fix_invalid(toks: list[_Tok], lex: Lexicon, vietnamese_line: bool) -> list[
             continue  # a plain-ASCII word in a line without Vietnamese marks may be English
         if not (w.islower() or w.isupper() or (w[:1].isupper() and w[1:].islower())):
             continue  # mixed case (iPhone, TTg) is a name or symbol
+        if k and w[:1].isupper() and not w.isupper() and not _VI_MARKED.search(w):
+            continue  # a capitalised unmarked word inside a line is a name (Nguyen), not damage
         low = w.lower()
         # A word with no marks at all may have lost its vowel shapes too (tap →
         # tập); one with marks lost or confused only its tone (hềt → hết).
@@ -236,11 +260,15 @@ def _fix_invalid(toks: list[_Tok], lex: Lexicon, vietnamese_line: bool) -> list[
 
 
 def _dominant(candidates: list[str], lex: Lexicon) -> str | None:
-    """The one spelling the corpus clearly prefers (seen twice, three times as often as any other)."""
+    """The one spelling the corpus clearly prefers: seen twice, five times as often as any other.
+
+    Measured on the corpus with diacritics dropped from 5% of words: 28% of the
+    damaged words restored, 7 of 424 restorations wrong (a 3× margin: 24 of 471).
+    """
     ranked = sorted(candidates, key=lex.count, reverse=True)
     if not ranked or lex.count(ranked[0]) < 2:
         return None
-    if len(ranked) > 1 and lex.count(ranked[0]) < 8 * lex.count(ranked[1]):
+    if len(ranked) > 1 and lex.count(ranked[0]) < 5 * lex.count(ranked[1]):
         return None
     return ranked[0]
 

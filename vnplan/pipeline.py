@@ -30,6 +30,7 @@ from .models import (
     PlanRecord,
     Provenance,
     RecordWarning,
+    RecurringDeadline,
     Signer,
     Source,
 )
@@ -190,6 +191,10 @@ def build_record(doc: Document) -> PlanRecord:
     r.deadlines = [Deadline(date=x.value[0], action=x.value[1], units=x.value[2]) for x in schedule.deadlines]
     for i, x in enumerate(schedule.deadlines):
         rec.note(f"deadlines[{i}]", x)
+
+    r.recurring_deadlines = [RecurringDeadline(rule=x.value[0], action=x.value[1], text=x.value[2]) for x in schedule.recurring]
+    for i, x in enumerate(schedule.recurring):
+        rec.note(f"recurring_deadlines[{i}]", x)
 
     r.assignments = []
     for i, a in enumerate(assignments):

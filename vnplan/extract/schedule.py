@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from .. import datafiles
 from ..citations import find_cores
@@ -27,6 +27,7 @@ class Schedule:
     periods: list[Found] = field(default_factory=list)  # value: (label, start, end)
     events: list[Found] = field(default_factory=list)  # value: (name, date, time)
     deadlines: list[Found] = field(default_factory=list)  # value: (date, action, units)
+    recurring: list[Found] = field(default_factory=list)  # value: (rrule, action, text)
 
 
 @functools.cache
@@ -47,6 +48,7 @@ def read_schedule(st: Structure, *, year: int | None, issued: date | None) -> Sc
     sch = Schedule()
     deadline_re, notdl_re, event_re, label_re = _cue_res()
     seen_periods: set[tuple[date, date]] = set()
+    seen_rules: set[str] = set()
     events: dict[tuple[date, str], Found] = {}
     deadlines: dict[date, Found] = {}
     units = _units_by_para(st)
@@ -60,6 +62,14 @@ def read_schedule(st: Structure, *, year: int | None, issued: date | None) -> Sc
         ftext = fold(text)
         cores = [(m.start(), m.end()) for m in find_cores(text)]
         for dm in find_dates(text, default_year=year):
+            if dm.recurring and dm.kind == "day":
+                before = ftext[max(0, dm.start - 60):dm.start]
+                rule = _rrule(dm, ftext[dm.start:dm.end + 25]) if deadline_re.search(before) else None
+                if rule and rule not in seen_rules:
+                    seen_rules.add(rule)
+                    sch.recurring.append(Found((rule, _action(text, dm.start), dm.text), *p.m.span(dm.start, dm.end),
+                                               "schedule.recurring-deadline", 0.8))
+                continue
             if dm.recurring or dm.kind in ("blank", "quarter"):
                 continue
             if any(a <= dm.start <= b + 12 for a, b in cores):
@@ -98,6 +108,25 @@ def read_schedule(st: Structure, *, year: int | None, issued: date | None) -> Sc
     sch.events = sorted(events.values(), key=lambda f: (f.value[1], f.value[2] or ""))
     sch.deadlines = list(deadlines.values())
     return sch
+
+
+def _rrule(dm: DateMention, after: str) -> str | None:
+    """The recurrence of a date that comes back, as an RFC 5545 rule (built with dateutil)."""
+    from dateutil.rrule import MONTHLY, YEARLY, rrule
+
+    anchor = datetime(2000, 1, 1)
+    if dm.day is None:
+        return None
+    if re.search(r"tháng cuối (?:mỗi )?quý", after):
+        rule = rrule(MONTHLY, bymonth=(3, 6, 9, 12), bymonthday=dm.day, dtstart=anchor)
+    elif dm.month is not None:
+        rule = rrule(YEARLY, bymonth=dm.month, bymonthday=dm.day, dtstart=anchor)
+    elif re.search(r"h[ằà]ng tháng|mỗi tháng", after):
+        rule = rrule(MONTHLY, bymonthday=dm.day, dtstart=anchor)
+    else:
+        return None
+    # str(rule) is "DTSTART:...\nRRULE:FREQ=..."; the RRULE part is the pattern itself.
+    return str(rule).split("RRULE:", 1)[1]
 
 
 def _same_day_event(events: dict[tuple[date, str], Found], day: date) -> Found | None:
