@@ -159,6 +159,16 @@ def _add_flat(m: Mapped, c: Closing) -> None:
             _add_recipient(seg, c)
 
 
+def _looks_like_name(t: str) -> bool:
+    words = t.split()
+    return 2 <= len(words) <= 5 and words[0] in _surnames() and all(w[:1].isupper() for w in words)
+
+
+@functools.cache
+def _surnames() -> frozenset[str]:
+    return frozenset(datafiles.signing().surnames)
+
+
 _TRAILING_JUNK = re.compile(vi(r";\s*(?:[^\w\s]{0,3}|\w{1,2}|[{U}][{L}]+(?:\s+[{U}][{L}]+){1,4})\s*$"))
 
 
@@ -167,6 +177,11 @@ def _add_recipient(m: Mapped, c: Closing) -> None:
     # OCR puts the signer's name or stamp bits after a recipient: "...; Trần Ngọc Căng", "...; À".
     j = _TRAILING_JUNK.search(text)
     if j:
+        tail = text[j.start():].strip(" ;")
+        if c.name is None and _looks_like_name(tail):
+            k = text.index(tail, j.start())
+            c.name = Found(tail, *m.span(k, k + len(tail)), "closing.name-beside-recipient", 0.6,
+                           note="the signer's name read beside a recipient (two columns merged by OCR)")
         text = text[: j.start()]
     text = text.rstrip(" ;,.")
     n = _note_re().search(text)
