@@ -14,8 +14,8 @@ without, say, communes neither rewards nor punishes a system for them.
 Strings are compared through :func:`text_key` (NFC, case and tone-mark
 spelling folded, markdown and punctuation dropped, abbreviations expanded):
 names must be near-identical, long texts only similar. List items are paired
-one to one, each gold item with its best still-free prediction, re-pairing
-earlier choices when that lets one more item match.
+one to one by an optimal assignment: as many pairs as possible, and among those
+the most alike (see :func:`pair_items`).
 """
 from __future__ import annotations
 
@@ -44,9 +44,9 @@ FIELDS: tuple[str, ...] = (
     "signer.name", "signer.position", "recipients",
 )
 
-# Closeness thresholds (rapidfuzz ratio, 0-100). Names must be near-identical;
-# legal-basis issuers are often shortened ("Bộ GD&ĐT" / "Bộ Giáo dục"), titles and
-# themes are long enough that a few characters of OCR noise should not fail them.
+# Closeness thresholds (rapidfuzz ratio, 0-100), as the reference scorer sets them.
+# Names must be near-identical; a cited issuer is often written more loosely; titles
+# and themes are long, so even at 90 a few characters of OCR noise do not fail them.
 NAME_CLOSE = 85
 CITED_ISSUER_CLOSE = 80
 LONG_TEXT_CLOSE = 90
@@ -61,7 +61,8 @@ _MATCH_ONLY_ABBREVIATIONS = frozenset({"TP", "TP.", "Tp.", "TW"})
 _MARKDOWN = re.compile(r"[*#]+")
 _PUNCT = re.compile(r"[“”\"'‘’«»()\[\]:;,.!?…/–—-]+")
 _SPACES = re.compile(r"\s+")
-_UNIT_WORD = re.compile(r"^(?:tỉnh|thành phố|quận|huyện|thị xã|thị trấn|xã|phường)\s+")
+# A numbered unit keeps its word: the contract writes "Quận 12", and "12" alone names nothing.
+_UNIT_WORD = re.compile(r"^(?:tỉnh|thành phố|quận|huyện|thị xã|thị trấn|xã|phường)\s+(?!\d+$)")
 
 
 # --------------------------------------------------------------------------- keys

@@ -122,7 +122,9 @@ def _note_re() -> re.Pattern[str]:
     return re.compile(r"\s*\(\s*(?:" + alt + r")\s*\)\s*$", re.I)
 
 
-_FLAT_SPLIT = re.compile(r"(?:^|\s)[-–+•]\s*(?=\S)")
+# In a list flattened into one line, an item starts at the beginning or after the ";" that
+# ends the one before — a dash inside a name ("Bộ Lao động - Thương binh và Xã hội") does not.
+_FLAT_SPLIT = re.compile(r"(?:^|[;:.]\s*)[-–+•]\s*(?=\S)")
 
 
 def _read_recipients(paras: list[Para], c: Closing) -> None:

@@ -142,8 +142,11 @@ def _label(ftext: str, text: str, dm: DateMention, label_re: re.Pattern[str], he
     if hits:
         h = hits[-1]
         return clean_value(text[h.start():h.end()]).capitalize()
-    if heading:
-        return heading[0][:120] or None
+    if heading and heading[0]:
+        label = heading[0]
+        if len(label) > 120:
+            label = label[:120].rsplit(" ", 1)[0]  # cut at a word, not inside one
+        return label.strip(" ,;:") or None
     return None
 
 
