@@ -166,7 +166,27 @@ def _extract_for_scoring(files: list[Path]) -> dict[str, dict]:
     return out
 
 
+# Commands that live in their own modules (batch runs, comparison, the audit page) add
+# themselves with a ``register(app)`` function; a module whose optional dependencies are
+# missing simply contributes nothing.
+_PLUGINS = ("vnplan.batch.cli", "vnplan.compare.cli", "vnplan.show")
+
+
+def _register_plugins() -> None:
+    import importlib
+
+    for name in _PLUGINS:
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        register = getattr(mod, "register", None)
+        if register is not None:
+            register(app)
+
+
 def main() -> None:
+    _register_plugins()
     app()
 
 
