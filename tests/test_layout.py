@@ -136,10 +136,10 @@ WRAP_POINTS = [
     pytest.param(["b) Phát động phong trào thi đua dạy tốt, học tốt, tổ chức các (lớp học, tập",
                   "huấn, hội thảo, diễn đàn, giao lưu...)",
                   "hoạt động khuyến học, hoạt động chuyên đề ở các trường học trong Tuần lễ."],
-                 id="lower-case-after-ellipsis-in-parentheses", marks=pytest.mark.xfail(reason=_ELLIPSIS_BUG, strict=True)),
+                 id="lower-case-after-ellipsis-in-parentheses"),
     pytest.param(["- Chỉ đạo Thư viện tỉnh tổ chức triển lãm sách, giới thiệu sách hay trên website bổ ích,...",
                   "nhằm thu hút các tầng lớp nhân dân trên địa bàn tỉnh đến đọc sách, báo."],
-                 id="lower-case-after-comma-ellipsis", marks=pytest.mark.xfail(reason=_ELLIPSIS_BUG, strict=True)),
+                 id="lower-case-after-comma-ellipsis"),
 ]
 
 
@@ -177,22 +177,14 @@ FIRST = "Tổ chức Tuần lễ hưởng ứng học tập suốt đời nhằm
 SECOND = "của chuyển đổi số đối với việc học tập suốt đời."
 SENTENCE = FIRST + " " + SECOND
 
-_PAGE_NUMBER_BUG = ("layout keeps a running page number as a line of its own: '- 2 -' is parsed as a dash item that "
-                    "swallows the rest of the sentence, 'Trang 3' / a bare '2' are joined into it, so the sentence "
-                    "split by the page break is not rebuilt (layout._PAGE_NUMBER is defined but never used)")
-
 PAGE_BREAKS = [
     pytest.param("\n\f", id="form-feed"),
     pytest.param("\n\n\f\n\n", id="form-feed-between-blank-lines"),
     pytest.param("\n\f\n", id="form-feed-own-line"),
-    pytest.param("\n\n- 2 -\n\n\f", id="footer-dash-2",
-                 marks=pytest.mark.xfail(reason=_PAGE_NUMBER_BUG, strict=True)),
-    pytest.param("\n\f- 2 -\n", id="header-dash-2-after-form-feed",
-                 marks=pytest.mark.xfail(reason=_PAGE_NUMBER_BUG, strict=True)),
-    pytest.param("\n\nTrang 3\n\n\f", id="footer-trang-3",
-                 marks=pytest.mark.xfail(reason=_PAGE_NUMBER_BUG, strict=True)),
-    pytest.param("\n2\n\f", id="footer-bare-2",
-                 marks=pytest.mark.xfail(reason=_PAGE_NUMBER_BUG, strict=True)),
+    pytest.param("\n\n- 2 -\n\n\f", id="footer-dash-2"),
+    pytest.param("\n\f- 2 -\n", id="header-dash-2-after-form-feed"),
+    pytest.param("\n\nTrang 3\n\n\f", id="footer-trang-3"),
+    pytest.param("\n2\n\f", id="footer-bare-2"),
 ]
 
 
@@ -208,7 +200,6 @@ def test_sentence_split_by_page_break_reads_as_one(brk: str) -> None:
     check_offsets(canon, paras)
 
 
-@pytest.mark.xfail(reason=_PAGE_NUMBER_BUG, strict=True)
 def test_running_page_number_never_inside_a_paragraph_after_segmenting() -> None:
     text = "1. Mục đích\n\n" + FIRST + "\n\n- 2 -\n\n\f" + SECOND + "\n\n2. Yêu cầu\n"
     _, paras = build(text)

@@ -205,14 +205,11 @@ def break_inside_a_duty(text: str, duties: list[str], insert: str) -> str:
     return text[:m.start(1)] + insert + text[m.end(1):]
 
 
-_PAGE_NUMBER_BUG = ("a running page number between two halves of a sentence is not dropped: '- 2 -' becomes a dash item "
-                    "that takes the rest of the duty, 'Trang 2' is joined into it (see test_layout page-break tests)")
-
 BREAKS = [
     pytest.param("\n\f", id="form-feed"),
     pytest.param("\n\n\f\n\n", id="form-feed-blank-lines"),
-    pytest.param("\n\n- 2 -\n\n\f", id="page-number-dash", marks=pytest.mark.xfail(reason=_PAGE_NUMBER_BUG, strict=True)),
-    pytest.param("\nTrang 2\n\f", id="page-number-trang", marks=pytest.mark.xfail(reason=_PAGE_NUMBER_BUG, strict=True)),
+    pytest.param("\n\n- 2 -\n\n\f", id="page-number-dash"),
+    pytest.param("\nTrang 2\n\f", id="page-number-trang"),
 ]
 
 

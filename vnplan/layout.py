@@ -229,7 +229,9 @@ def _merged_header(raw: str) -> list[tuple[int, int]] | None:
 def _add_physical(out: list[Line], text: str, s: int, e: int, page: int, layout: bool) -> None:
     raw = text[s:e]
     idx = len(out)
-    if _TABLE_RULE.match(raw) or _DECORATION.match(raw):
+    if _TABLE_RULE.match(raw) or _DECORATION.match(raw) or _PAGE_NUMBER.match(raw.strip()):
+        # Rules, decorations and running page numbers ("- 2 -", "Trang 3", "2") are
+        # not text: they become blank lines, so a sentence broken by a page reads on.
         out.append(Line(idx, s, e, Mapped.empty(), page))
         return
     indent = len(raw) - len(raw.lstrip(" \t"))
@@ -347,7 +349,7 @@ def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated:
     if re.match(r"^[-–+•]\s", p) and not _TERMINAL.search(p) and len(n) <= 40 and re.search(r"[;.]$", n) \
             and not _SIGN_LINE.match(n):
         return True  # the tail of a list item wrapped in a narrow column ("- Trường ĐH X, Trường" / "ĐHVH;")
-    if _starts_lower(n) and re.search(r"[;,]\W{0,2}$", p):
+    if _starts_lower(n) and re.search(r"(?:[;,]|\.\.\.|…)\W{0,2}$", p):
         # A hard wrap right after a semicolon: the sentence goes on in lower case.
         return True
     if _TERMINAL.search(p):
