@@ -122,10 +122,6 @@ WRAPPED_FILL = [
     "mỗi người và xây dựng văn hóa đọc trong các cộng đồng dân cư trên địa bàn.",
 ]
 
-_ELLIPSIS_BUG = ("a wrapped line that ends in an ellipsis ('giao lưu...)', 'bổ ích,...') is taken as a sentence end "
-                 "(layout._TERMINAL) although the next line goes on in lower case, so the item is cut in two "
-                 "(hard-wrapping corpus plans 003 at 60 and 001 at 100 columns shows it)")
-
 WRAP_POINTS = [
     pytest.param(["- Chỉ đạo Phòng Văn hóa - Thông tin; Trung tâm Văn hóa, Thông tin, Thể thao và Du lịch",
                   "các huyện, thị xã, thành phố tuyên truyền về tác dụng của việc tập luyện thể",
