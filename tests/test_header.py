@@ -82,14 +82,8 @@ NUMBERS = [
     ("no-colon", "Số 215/KH-UBND", "215", "KH-UBND"),
     ("number-with-letter", "Số: 12a/KH-UBND", "12a", "KH-UBND"),
     ("mixed-case-code", "Số: 05/CTr-UBND", "05", "CTr-UBND"),
-    pytest.param("SỐ: 22/KH-UBND", "22", "KH-UBND", id="all-caps-so",
-                 marks=pytest.mark.xfail(reason="header._NUMBER only accepts 'S[ốôo]', so a number line printed "
-                                                "'SỐ: 22/KH-UBND' (capital Ố, which segment.is_number_line accepts) "
-                                                "gives number and symbol None", strict=True)),
-    pytest.param("Số 12-KH/TU", "12", "KH/TU", id="party-style",
-                 marks=pytest.mark.xfail(reason="a Party number 'Số 12-KH/TU' (number-TYPE/ISSUER) is read as number "
-                                                "'12-KH' (unreadable, left None) and symbol 'TU' instead of '12' + 'KH/TU'",
-                                         strict=True)),
+    pytest.param("SỐ: 22/KH-UBND", "22", "KH-UBND", id="all-caps-so"),
+    pytest.param("Số 12-KH/TU", "12", "KH/TU", id="party-style"),
 ]
 
 
@@ -123,8 +117,6 @@ def test_blank_number_is_none_with_a_warning(line: str) -> None:
     assert any(w.code.startswith("number") and w.field == "number" for w in r.warnings)
 
 
-@pytest.mark.xfail(reason="a number left blank with ellipsis characters 'Số: ……/KH-UBND' is reported as "
-                          "'number-unreadable' ('not legible (OCR?)') instead of 'number-blank'", strict=True)
 def test_ellipsis_placeholder_is_a_blank_number_not_an_illegible_one() -> None:
     r = extract(doc(number_line="Số: ……/KH-UBND"))
     assert "number-blank" in codes(r)
@@ -209,11 +201,7 @@ ISSUERS = [
     ("district-office", "UBND HUYỆN ĐẠI TỪ\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\n\nSố: 747/KH-PGDĐT\n\nĐại Từ, ngày 03 tháng 10 năm 2022",
      "Phòng Giáo dục và Đào tạo huyện Đại Từ", "Thái Nguyên", "Đại Từ", None),
     pytest.param("ĐẢNG BỘ TỈNH QUẢNG NGÃI\nHUYỆN ỦY BA TƠ\n*\nSố 12-KH/HU\n\nĐẢNG CỘNG SẢN VIỆT NAM\n\nBa Tơ, ngày 05 tháng 3 năm 2024",
-                 "Huyện ủy Ba Tơ", "Quảng Ngãi", "Ba Tơ", None, id="party-district-committee",
-                 marks=pytest.mark.xfail(reason="'HUYỆN ỦY BA TƠ' under 'ĐẢNG BỘ TỈNH QUẢNG NGÃI' is taken as a place line "
-                                                "(it starts with the unit word 'HUYỆN '), so the issuer becomes 'Đảng bộ tỉnh "
-                                                "Quảng Ngãi Huyện Ủy Ba Tơ' instead of the Party committee 'Huyện ủy Ba Tơ'",
-                                         strict=True)),
+                 "Huyện ủy Ba Tơ", "Quảng Ngãi", "Ba Tơ", None, id="party-district-committee"),
     ("pipe-table", "| ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n|---|---|\n"
      "| TỈNH QUẢNG NGÃI | Độc lập - Tự do - Hạnh phúc |\n| Số: 22/KH-UBND | Quảng Ngãi, ngày 05 tháng 3 năm 2024 |",
      "Ủy ban nhân dân tỉnh Quảng Ngãi", "Quảng Ngãi", None, None),

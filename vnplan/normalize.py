@@ -170,6 +170,13 @@ def sentence_case_name(upper: str) -> str:
             out.append(_title(w))
             i += 1
             continue
+        if (w in ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường") and i + 1 < len(words)
+                and low[i + 1] in ("ủy", "uỷ", "đoàn")):
+            # A Party or Youth Union committee: "HUYỆN ỦY BA TƠ" → "Huyện ủy Ba Tơ".
+            out.extend([w, low[i + 1]])
+            i += 2
+            title_rest = True
+            continue
         if two in _KEEP_CAPITAL_AFTER or w in _KEEP_CAPITAL_AFTER:
             n = 2 if two in _KEEP_CAPITAL_AFTER else 1
             unit = low[i:i + n]

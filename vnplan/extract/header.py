@@ -16,8 +16,9 @@ from ..segment import Part, is_date_line, is_letter_subject, is_motto, is_number
 from ..textmap import Mapped
 from . import Found
 
+_PARTY_NUMBER = re.compile(r"^S[ốôoỐÔO]\s*[:.;]?\s*(?P<num>\d{1,5})\s*-\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]*\s*/\s*[A-ZĐ][A-Za-zĐđ0-9-]*)")
 _NUMBER = re.compile(
-    r"^S[ốôo]\s*[:.;]?\s*(?P<num>[^/\n]{0,15}?)\s*/\s*(?P<sym>[A-ZĐÂĂÊÔƠƯ][A-Za-zĐđÂĂÊÔƠƯâăêôơư0-9&]*(?:\s{0,2}[-/–]\s{0,2}[A-Za-zĐđ0-9&][A-Za-zĐđÂĂÊÔƠƯâăêôơư0-9& ]*?)*)(?=\s{2,}|\s*$|\s+[A-ZĐÀ-Ỹ][a-zà-ỹ])"
+    r"^S[ốôoỐÔO]\s*[:.;]?\s*(?P<num>[^/\n]{0,15}?)\s*/\s*(?P<sym>[A-ZĐÂĂÊÔƠƯ][A-Za-zĐđÂĂÊÔƠƯâăêôơư0-9&]*(?:\s{0,2}[-/–]\s{0,2}[A-Za-zĐđ0-9&][A-Za-zĐđÂĂÊÔƠƯâăêôơư0-9& ]*?)*)(?=\s{2,}|\s*$|\s+[A-ZĐÀ-Ỹ][a-zà-ỹ])"
 )
 _PLACE = re.compile(r"^(?P<place>[^\d,:;|][^,:;|]{1,59}?)\s*,\s*(?:ngày|Ngày|NGÀY)\b")
 _YEAR = re.compile(r"năm\s+((?:19|20)\d{2})\b")
@@ -58,7 +59,7 @@ def read_header(part: Part) -> Header:
 
 
 def _read_number(m: Mapped, h: Header) -> None:
-    mt = _NUMBER.match(m.text)
+    mt = _PARTY_NUMBER.match(m.text) or _NUMBER.match(m.text)  # Party style first: "Số 12-KH/TU"
     if not mt:
         return
     num = mt.group("num").strip(" .:")
@@ -68,7 +69,8 @@ def _read_number(m: Mapped, h: Header) -> None:
     ns, ne = m.span(mt.start("num"), mt.end("num")) if num else m.span(mt.start("num"), mt.start("num"))
     if re.fullmatch(r"\d{1,5}[a-z]?", num):
         h.number = Found(num, ns, ne, "header.number-line", 0.95)
-    elif not num:
+    elif not num or re.fullmatch(r"[.…_\s-]*", num):
+        # Left blank, or dots/underscores where it is to be written in by hand.
         h.warnings.append(("number-blank", "the number is left blank in 'Số: /...'", ns, ne))
     else:
         h.warnings.append(("number-unreadable", f"the number '{num}' is not legible (OCR?); left empty", ns, ne))
@@ -142,7 +144,8 @@ def compose_issuer(lines: list[Para]) -> Found | None:
                 t = word.strip() + t[len(word.strip()):]
                 up = t.upper()
                 break
-        if groups and (up.startswith(_PLACE_WORDS)):
+        party_body = bool(re.match(r"^(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|XÃ|PHƯỜNG)\s+(?:ỦY|UỶ|ĐOÀN)\b", up))
+        if groups and up.startswith(_PLACE_WORDS) and not party_body:
             groups[-1].append(t)
         elif groups and (len(t.split()) <= 2 and not _starts_body(up)):
             groups[-1][-1] = groups[-1][-1] + " " + t  # a word broken onto the next line
@@ -152,7 +155,9 @@ def compose_issuer(lines: list[Para]) -> Found | None:
         return None
     last = groups[-1]
     value = sentence_case_name(" ".join(last))
-    if len(last) == 1 and len(groups) > 1:
+    # "HUYỆN ỦY BA TƠ" names its own place; only a body without one takes its parent's.
+    own_place = bool(re.match(r"^(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|XÃ|PHƯỜNG)\s+(?:ỦY|UỶ|ĐOÀN)\s+\S", last[0].upper()))
+    if len(last) == 1 and len(groups) > 1 and not own_place:
         parent = groups[-2]
         if any(parent[0].upper().startswith(pc) for pc in _PEOPLES_COMMITTEE):
             # A department takes its committee's area: the parent's words from the unit word on.

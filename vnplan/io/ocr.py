@@ -943,4 +943,7 @@ def _single_page_image(page, left: float, bottom: float, pw: float, ph: float, l
         img = obj.get_bitmap(render=False).to_pil()
     except Exception:  # pdfium cannot decode some filters alone (JBIG2 globals, masks)
         return None
+    small = img.reduce(max(1, min(img.size) // 200)).convert("L")
+    if np.asarray(small).mean() < 90:
+        return None  # mostly dark: an inverting /Decode array or mask the raw bitmap ignores
     return img, bounds
