@@ -91,10 +91,7 @@ SINGLE = [
     pytest.param(
         "Căn cứ Công văn số 4864/BGDĐT-GDĐT của Bộ Giáo dục và Đào tạo ngày 08/9/2023 về việc tổ chức Tuần lễ;",
         C("Công văn", "4864", "BGDĐT-GDĐT", "2023-09-08", "Bộ Giáo dục và Đào tạo", "về việc tổ chức Tuần lễ"),
-        id="issuer-before-date",
-        marks=pytest.mark.xfail(reason="when the issuer comes before the date ('số X của Bộ Y ngày 08/9/2023 về ...') "
-                                       "the date is not read (None) and ends up inside the issuer "
-                                       "'Bộ Giáo dục và Đào tạo ngày 08/9/2023'", strict=True)),
+        id="issuer-before-date"),
 ]
 
 
@@ -165,22 +162,19 @@ MANY = [
       C("Quyết định", "1373", "QĐ-TTg", "2021-07-30", "Thủ tướng Chính phủ", None)]),
 ]
 
-_VA_BUG = ("the 'và' that joins two citations stays on the first one: its issuer becomes 'Thủ tướng Chính phủ và' "
-           "or its subject 'về việc tổ chức Tuần lễ và'")
-
 MANY += [
     pytest.param(
         "Căn cứ Quyết định số 1373/QĐ-TTg ngày 30/7/2021 của Thủ tướng Chính phủ và Quyết định số 677/QĐ-TTg ngày 03/6/2022 "
         "của Thủ tướng Chính phủ.",
         [C("Quyết định", "1373", "QĐ-TTg", "2021-07-30", "Thủ tướng Chính phủ"),
          C("Quyết định", "677", "QĐ-TTg", "2022-06-03", "Thủ tướng Chính phủ")],
-        id="va-after-issuer", marks=pytest.mark.xfail(reason=_VA_BUG, strict=True)),
+        id="va-after-issuer"),
     pytest.param(
         "Căn cứ Công văn số 4864/BGDĐT-GDĐT ngày 08/9/2023 của Bộ Giáo dục và Đào tạo về việc tổ chức Tuần lễ và Công văn số "
         "3442/SGDĐT-GDĐT-ĐH ngày 21/9/2023 của Sở Giáo dục và Đào tạo Hà Nội.",
         [C("Công văn", "4864", "BGDĐT-GDĐT", "2023-09-08", "Bộ Giáo dục và Đào tạo", "về việc tổ chức Tuần lễ"),
          C("Công văn", "3442", "SGDĐT-GDĐT-ĐH", "2023-09-21", "Sở Giáo dục và Đào tạo Hà Nội", None)],
-        id="va-after-subject", marks=pytest.mark.xfail(reason=_VA_BUG, strict=True)),
+        id="va-after-subject"),
 ]
 
 

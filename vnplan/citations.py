@@ -213,18 +213,28 @@ def _read_tail(c: Citation, tail: str, base: int, default_year: int | None) -> N
     if of and of.start() - pos <= 12:
         istart = of.end()
         s = subj_re.search(tail, istart)
-        comma = re.search(r"[,;(]", tail[istart:])
+        comma = re.search(r"[,;(]|\s(?:ngày|Ngày)\s+\d", tail[istart:])
         iend = len(tail)
         if s:
             iend = s.start()
         if comma and istart + comma.start() < iend:
             iend = istart + comma.start()
         issuer = clean_value(tail[istart:iend])
+        if issuer:
+            issuer = re.sub(r"\s+(?:và|và các|cùng)$", "", issuer)  # the next document follows "và"
         if issuer and len(issuer) <= 150:
             c.issuer = issuer.rstrip(" .")
-            c.spans["issuer"] = (base + istart, base + iend)
+            c.spans["issuer"] = (base + istart, base + istart + len(tail[istart:iend].rstrip()))
             pos = iend
+            if c.date is None:
+                # "của Bộ Y ngày 08/9/2023 về ...": the date after the issuer.
+                dm2 = find_dates(tail[pos:pos + 60], default_year=default_year)
+                if dm2 and dm2[0].first and dm2[0].start <= 3:
+                    c.date = dm2[0].first
+                    c.spans["date"] = (base + pos + dm2[0].start, base + pos + dm2[0].end)
+                    pos += dm2[0].end
     rest = tail[pos:]
+    rest = re.sub(r"\s+(?:và|và các|cùng)\s*$", "", rest)  # the next document follows "và"
     lead = len(rest) - len(rest.lstrip(" ,"))
     subject = clean_value(rest.strip(" ,"))
     if subject and len(subject) > 3 and not subject.startswith(("(", "và ")):
