@@ -171,15 +171,11 @@ DEADLINES = [
      [("2023-10-17", ["Phòng Giáo dục và Đào tạo"])]),
 ]
 
-_HAN_BUG = ("a deadline cue 'Hạn'/'Thời hạn' followed by its object before the date ('Hạn nộp hồ sơ: ngày 20/10/2025') "
-            "is not read: the cue must sit right before 'ngày'")
 DEADLINES += [
     pytest.param("II. TỔ CHỨC THỰC HIỆN\n\n1. Phòng Giáo dục và Đào tạo\n\n- Hạn nộp hồ sơ: ngày 20/10/2025.", 2025,
-                 [("2025-10-20", ["Phòng Giáo dục và Đào tạo"])], id="han-object-colon",
-                 marks=pytest.mark.xfail(reason=_HAN_BUG, strict=True)),
+                 [("2025-10-20", ["Phòng Giáo dục và Đào tạo"])], id="han-object-colon"),
     pytest.param("II. TỔ CHỨC THỰC HIỆN\n\n1. Phòng Giáo dục và Đào tạo\n\n- Thời hạn nộp báo cáo: ngày 20/10/2025.", 2025,
-                 [("2025-10-20", ["Phòng Giáo dục và Đào tạo"])], id="thoi-han-object-colon",
-                 marks=pytest.mark.xfail(reason=_HAN_BUG, strict=True)),
+                 [("2025-10-20", ["Phòng Giáo dục và Đào tạo"])], id="thoi-han-object-colon"),
 ]
 
 
@@ -276,14 +272,11 @@ DANH MỤC NHIỆM VỤ TRIỂN KHAI TUẦN LỄ
 TABLE_BODY = "II. TỔ CHỨC THỰC HIỆN\n\n1. Phòng Giáo dục và Đào tạo\n\n- Chủ trì, hướng dẫn các trường học triển khai thực hiện Kế hoạch."
 
 
-@pytest.mark.xfail(reason="dates in a task table's 'Thời hạn' column are deadlines (RECORD.md) but none is listed", strict=True)
 def test_thoi_han_column_of_a_task_table_gives_deadlines() -> None:
     r = extract(TABLE_BODY, annex=TASK_TABLE)
     assert deadlines(r) == ["2023-09-28", "2023-10-02", "2023-10-15"]
 
 
-@pytest.mark.xfail(reason="a task-table row is read as one sentence, so an event name runs across cells: "
-                          "'Lễ khai mạc | Ủy ban nhân dân các xã'", strict=True)
 def test_no_value_runs_across_table_cells() -> None:
     r = extract(TABLE_BODY, annex=TASK_TABLE)
     names = [e.name for e in r.events] + [d.action for d in r.deadlines]

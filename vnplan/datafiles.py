@@ -94,6 +94,9 @@ class Cues(_Strict):
     theme: list[str]
     issuer_actions: list[str]
     subject_starts: list[str]
+    table_deadline_headers: list[str]
+    table_task_headers: list[str]
+    table_unit_headers: list[str]
 
 
 _SCHEMAS: dict[str, type[BaseModel]] = {

@@ -15,10 +15,11 @@ from datetime import date, datetime, timedelta
 from .. import datafiles
 from ..citations import find_cores
 from ..dates import DateMention, find_dates
-from ..layout import Para
+from ..layout import MARKER, Para
 from ..normalize import clean_value, fold
 from ..outline import Node
 from ..segment import Structure
+from ..textmap import Mapped
 from . import Found
 
 
@@ -44,69 +45,144 @@ def _cue_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pa
     return deadline, notdl, event, label
 
 
-def read_schedule(st: Structure, *, year: int | None, issued: date | None) -> Schedule:
-    sch = Schedule()
-    deadline_re, notdl_re, event_re, label_re = _cue_res()
-    seen_periods: set[tuple[date, date]] = set()
-    seen_rules: set[str] = set()
-    events: dict[tuple[date, str], Found] = {}
-    deadlines: dict[date, Found] = {}
-    units = _units_by_para(st)
-    headings = _headings_by_para(st)
-    paras = [p for part in st.parts for p in part.body + part.annexes]
-    previous = {id(p): paras[max(0, i - 2):i] for i, p in enumerate(paras)}
-    for p in paras:
-        text = p.text
+class _Scan:
+    """The state of one schedule scan: what has been found so far, and the context."""
+
+    def __init__(self, st: Structure, year: int | None, issued: date | None) -> None:
+        self.year = year
+        self.issued = issued
+        self.sch = Schedule()
+        self.seen_periods: set[tuple[date, date]] = set()
+        self.seen_rules: set[str] = set()
+        self.events: dict[tuple[date, str], Found] = {}
+        self.deadlines: dict[date, Found] = {}
+        self.units = _units_by_para(st)
+        self.headings = _headings_by_para(st)
+
+    def add_deadline(self, day: date, action: str, units: list[str], span: tuple[int, int], rule: str) -> None:
+        if self.issued and day < self.issued - timedelta(days=60):
+            return  # long before the plan: a condition ("đăng ký trước ngày ..."), not a deadline
+        if day not in self.deadlines:
+            self.deadlines[day] = Found((day, action, units), *span, rule, 0.85)
+
+    def text(self, p: Para, m: Mapped, previous: list[Para]) -> None:
+        """Periods, events and deadlines of one paragraph (or one table cell)."""
+        deadline_re, notdl_re, event_re, label_re = _cue_res()
+        text = m.text
         if not re.search(r"\d", text):
-            continue
+            return
         ftext = fold(text)
-        cores = [(m.start(), m.end()) for m in find_cores(text)]
-        for dm in find_dates(text, default_year=year):
+        cores = [(c.start(), c.end()) for c in find_cores(text)]
+        for dm in find_dates(text, default_year=self.year):
+            before = ftext[max(0, dm.start - 60):dm.start]
             if dm.recurring and dm.kind == "day":
-                before = ftext[max(0, dm.start - 60):dm.start]
                 rule = _rrule(dm, ftext[dm.start:dm.end + 25]) if deadline_re.search(before) else None
-                if rule and rule not in seen_rules:
-                    seen_rules.add(rule)
-                    sch.recurring.append(Found((rule, _action(text, dm.start), dm.text), *p.m.span(dm.start, dm.end),
-                                               "schedule.recurring-deadline", 0.8))
+                if rule and rule not in self.seen_rules:
+                    self.seen_rules.add(rule)
+                    self.sch.recurring.append(Found((rule, _action(text, dm.start), dm.text), *m.span(dm.start, dm.end),
+                                                    "schedule.recurring-deadline", 0.8))
                 continue
             if dm.recurring or dm.kind in ("blank", "quarter"):
                 continue
             if any(a <= dm.start <= b + 12 for a, b in cores):
                 continue  # the date of a cited document
-            before = ftext[max(0, dm.start - 60):dm.start]
-            span = p.m.span(dm.start, dm.end)
+            span = m.span(dm.start, dm.end)
             if dm.kind in ("day_range", "month_range") and dm.first and dm.last and dm.first <= dm.last:
                 key = (dm.first, dm.last)
-                if key not in seen_periods:
-                    seen_periods.add(key)
-                    label = _label(ftext, text, dm, label_re, headings.get(id(p)))
-                    sch.periods.append(Found((label, dm.first, dm.last), *span, "schedule.range", 0.85))
+                if key not in self.seen_periods:
+                    self.seen_periods.add(key)
+                    label = _label(ftext, text, dm, label_re, self.headings.get(id(p)))
+                    self.sch.periods.append(Found((label, dm.first, dm.last), *span, "schedule.range", 0.85))
                 continue
             if dm.kind != "day" or dm.first is None:
                 continue
-            if deadline_re.search(before):
+            han = _HAN.search(ftext[:dm.start])
+            if deadline_re.search(before) or han:
                 if notdl_re.search(ftext[max(0, dm.start - 60):dm.end + 20]):
                     continue
-                if issued and dm.first < issued - timedelta(days=60):
-                    continue  # long before the plan: a condition ("đăng ký trước ngày ..."), not a deadline
-                if dm.first not in deadlines:
-                    action = _action(text, dm.start)
-                    u = units.get(id(p))
-                    deadlines[dm.first] = Found((dm.first, action, [u] if u else []), *span, "schedule.deadline", 0.85)
+                action = clean_value(text[han.start():han.end("obj")]) if han else _action(text, dm.start)
+                u = self.units.get(id(p))
+                self.add_deadline(dm.first, action or "", [u] if u else [], span, "schedule.deadline")
                 continue
-            name = _event_name(ftext, text, dm, event_re, headings.get(id(p)), previous.get(id(p), []))
+            name = _event_name(ftext, text, dm, event_re, self.headings.get(id(p)), previous)
             if name:
                 k = (dm.first, fold(name))
-                prev = _same_day_event(events, dm.first)
+                prev = _same_day_event(self.events, dm.first)
                 if prev is not None:
                     # One event per day: keep the one that gives a time.
                     if prev.value[2] is None and dm.time:
-                        events[(dm.first, fold(prev.value[0]))] = Found((prev.value[0], dm.first, dm.time), *span, "schedule.event", 0.8)
+                        self.events[(dm.first, fold(prev.value[0]))] = Found((prev.value[0], dm.first, dm.time), *span,
+                                                                            "schedule.event", 0.8)
                     continue
-                events[k] = Found((name, dm.first, dm.time), *span, "schedule.event", 0.8)
-    sch.events = sorted(events.values(), key=lambda f: (f.value[1], f.value[2] or ""))
-    sch.deadlines = list(deadlines.values())
+                self.events[k] = Found((name, dm.first, dm.time), *span, "schedule.event", 0.8)
+
+    def table_row(self, p: Para, header: dict[str, int] | None, previous: list[Para]) -> None:
+        """A row of a table: its cells scanned one by one; dates in a "Thời hạn" column are deadlines."""
+        cells = _cells(p.m)
+        col = header.get("deadline") if header else None
+        for k, cell in enumerate(cells):
+            if col is not None and k == col:
+                dates = [d for d in find_dates(cell.text, default_year=self.year) if d.kind == "day" and d.first and not d.recurring]
+                if dates:
+                    d = dates[0]
+                    task = cells[header["task"]].text if header.get("task") is not None and header["task"] < len(cells) else ""
+                    unit = cells[header["unit"]].text if header.get("unit") is not None and header["unit"] < len(cells) else ""
+                    self.add_deadline(d.first, clean_value(task) or "", [clean_value(unit)] if unit.strip() else [],
+                                      cell.span(d.start, d.end), "schedule.table-deadline")
+                continue
+            self.text(p, cell, previous)
+
+
+_HAN = re.compile(r"(?:^|[;:.]\s|^\W*[-+•*]\s*)(?:thời hạn|hạn chót|hạn cuối|hạn)\b(?P<obj>[^:;.]{0,80}):\s*(?:ngày\s*)?$")
+
+
+def _cells(m: Mapped) -> list[Mapped]:
+    out = []
+    last = 0
+    for sep in re.finditer(r" \| ", m.text):
+        out.append(m.slice(last, sep.start()))
+        last = sep.end()
+    out.append(m.slice(last))
+    return out
+
+
+@functools.cache
+def _table_header_res() -> dict[str, re.Pattern[str]]:
+    c = datafiles.cues()
+    return {k: re.compile(r"^(?:" + "|".join(re.escape(fold(w)) for w in words) + r")\b")
+            for k, words in (("deadline", c.table_deadline_headers), ("task", c.table_task_headers), ("unit", c.table_unit_headers))}
+
+
+def _table_header(p: Para) -> dict[str, int] | None:
+    """Column indexes of a task table's header row (deadline, task, lead unit), if it is one."""
+    res = _table_header_res()
+    found: dict[str, int] = {}
+    for k, cell in enumerate(_cells(p.m)):
+        f = fold(clean_value(cell.text) or "")
+        for name, rx in res.items():
+            if name not in found and rx.match(f):
+                found[name] = k
+    return found if "deadline" in found else None
+
+
+def read_schedule(st: Structure, *, year: int | None, issued: date | None) -> Schedule:
+    scan = _Scan(st, year, issued)
+    paras = [p for part in st.parts for p in part.body + part.annexes]
+    header: dict[str, int] | None = None
+    for i, p in enumerate(paras):
+        previous = paras[max(0, i - 2):i]
+        if p.table_row:
+            h = _table_header(p)
+            if h is not None:
+                header = h
+                continue
+            scan.table_row(p, header, previous)
+            continue
+        header = None
+        scan.text(p, p.m, previous)
+    sch = scan.sch
+    sch.events = sorted(scan.events.values(), key=lambda f: (f.value[1], f.value[2] or ""))
+    sch.deadlines = list(scan.deadlines.values())
     return sch
 
 
@@ -197,6 +273,9 @@ _CLAUSE_START = re.compile(r"(?:[;:]|\.\s|^)\s*")
 def _action(text: str, at: int) -> str:
     """What must be done by the deadline: the clause before the cue."""
     head = text[:at]
+    label = MARKER.match(head)
+    if label:
+        head = " " * label.end() + head[label.end():]  # the outline label ("b) ", "- ") is not part of it
     cut = max(head.rfind(";"), head.rfind(". "), head.rfind(": "))
     clause = head[cut + 1:] if cut >= 0 else head
     clause = re.sub(r"\s*(?:trước|chậm nhất|chậm nhất là|chậm nhất đến|hạn cuối|hoàn thành trước|xong trước|thời hạn)\s*(?:ngày\s*)?$", "", clause.strip(), flags=re.I)

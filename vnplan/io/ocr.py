@@ -11,11 +11,18 @@ Around the engine sits cheap, measured preprocessing:
   columns) and a 180° one from a poor first pass; Tesseract OSD then says which
   way to turn it;
 * skew: a projection-profile search over small angles on a downsampled page;
-* red stamps: on colour pages the red channel is used, in which red ink is as
-  light as the paper;
-* harsh photocopies: a 3×3 median filter, whose result is kept only when it
-  reads better;
-* small text (low-dpi images): upscaling to ~300 dpi.
+* stamps and signatures: on colour pages strongly coloured ink (red stamps,
+  blue pens) is turned as light as the paper while black print stays black;
+* harsh photocopies: a 3×3 median filter where salt-and-pepper speckle is
+  measured (or the first reading is poor);
+* small text: images declaring under 190 dpi are upscaled to 200 dpi, and
+  images of unknown resolution with small text are read again enlarged.
+
+Measured on generated scans of corpus plans (scripts/make_scans.py, 300 dpi):
+character error rate ≤0.3% on clean, stamped+skewed, photocopied and
+phone-photo pages, where plain Tesseract gives 0.5-4%, 10-27% and up to 36%
+on the last three; CPU overhead over plain Tesseract on clean pages ~6-10%.
+Tesseract runs single-threaded (see :func:`_tesseract_env`).
 
 Boxes are mapped back through every transform to the input image's pixels, so
 callers never see the preprocessing.
