@@ -246,9 +246,7 @@ tốt, việc tốt trong quá trình triển khai, thực hiện.""",
 
 1. Công an tỉnh có nhiệm vụ bảo đảm an ninh, trật tự trong thời gian tổ chức Tuần lễ.""",
         [("Công an tỉnh", False, ["Công an tỉnh có nhiệm vụ bảo đảm an ninh, trật tự trong thời gian tổ chức Tuần lễ."])],
-        id="unit-subject-co-nhiem-vu",
-        marks=pytest.mark.xfail(reason="'có nhiệm vụ' is kept in the unit name ('Công an tỉnh có nhiệm vụ'); only "
-                                       "'có/chịu trách nhiệm' are cut off the name", strict=True)),
+        id="unit-subject-co-nhiem-vu"),
 ]
 
 

@@ -50,10 +50,6 @@ def signer(r: PlanRecord) -> tuple[str | None, str | None, str | None]:
 # Signer
 # ---------------------------------------------------------------------------
 
-_FLAT_BUG = ("a signature block flattened into one line is not read when it stands as its own paragraph: "
-             "'KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lâm Hải Giang' has too few capitals for segment.is_sign_authority (75%), so "
-             "it falls into the annexes; with 'TM. ỦY BAN NHÂN DÂN' in front, 'PHÓ CHỦ TỊCH' stays in the authority")
-
 SIGNERS = [
     ("tm-kt", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n\n\nĐầu Thanh Tùng\n",
      ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Đầu Thanh Tùng")),
@@ -71,10 +67,10 @@ SIGNERS = [
     ("tl-by-order", "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nLê Văn Bình\n", ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Lê Văn Bình")),
     ("signature-before-recipients", None, ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Đầu Thanh Tùng")),
     pytest.param("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lâm Hải Giang\n", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lâm Hải Giang"),
-                 id="flattened-one-line", marks=pytest.mark.xfail(reason=_FLAT_BUG, strict=True)),
+                 id="flattened-one-line"),
     pytest.param("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lâm Hải Giang\n",
                  ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lâm Hải Giang"),
-                 id="flattened-one-line-tm-kt", marks=pytest.mark.xfail(reason=_FLAT_BUG, strict=True)),
+                 id="flattened-one-line-tm-kt"),
 ]
 
 

@@ -158,8 +158,15 @@ def is_filing(p: Para) -> bool:
 _SIGN_PREFIX = re.compile(vi(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+(?=[{U}])"))
 
 
+_TRAILING_NAME = re.compile(vi(r"\s+[{U}][{L}]+(?:\s+[{U}][{L}]+){1,5}\s*$"))
+
+
 def is_sign_authority(p: Para) -> bool:
-    return bool(_SIGN_PREFIX.match(p.text.strip())) and _mostly_upper(p.text)
+    t = p.text.strip()
+    if not _SIGN_PREFIX.match(t):
+        return False
+    # The whole block may be flattened onto the line: "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lâm Hải Giang".
+    return _mostly_upper(t) or _mostly_upper(_TRAILING_NAME.sub("", t))
 
 
 def _mostly_upper(s: str) -> bool:

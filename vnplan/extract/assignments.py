@@ -114,7 +114,7 @@ def unit_head(text: Mapped, *, heading: bool = False) -> UnitHead | None:
     name = rest[:end].rstrip(" .;,")
     # A parenthesis after the name is a note on it ("Sở Nội vụ (Cơ quan thường trực ...)").
     name = re.sub(r"\s*\([^()]*\)\s*$", "", name)
-    name = re.sub(r"\s+(?:có|chịu) trách nhiệm$", "", name)
+    name = re.sub(r"\s+(?:có|chịu) (?:trách nhiệm|nhiệm vụ)$", "", name)
     if len(name) < 3 or len(name) > 220:
         return None
     unit = text.slice(pos, pos + len(name))

@@ -22,6 +22,7 @@ from . import Found
 
 _NAME_TAIL = re.compile(vi(r"^(?P<upper>[^{L}]+?)\s+(?P<name>[{U}][{L}]+(?:\s+[{U}][{L}]+){1,5})\s*$"))
 _PREFIX = re.compile(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+")
+_PREFIX_ANY = re.compile(r"(?:^|\s)(?:TM|T\.M|T/M|KT|K\.T|K/T|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+")
 
 
 @dataclass
@@ -99,9 +100,11 @@ def _split_flat(m: Mapped, flat: re.Match[str], c: Closing) -> None:
     c.name = Found(flat.group("name"), *m.span(flat.start("name"), flat.end("name")), "closing.flat-block", 0.8)
     start = flat.start("upper")
     if _PREFIX.match(upper):
-        # Authority = prefix and the position it signs for; the rest is the signer's own title.
-        rest = _PREFIX.sub("", upper, count=1)
-        pre = upper[: len(upper) - len(rest)]
+        # Authority = the prefixes and what each signs for ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH");
+        # the rest is the signer's own title.
+        last = list(_PREFIX_ANY.finditer(upper))[-1]
+        rest = upper[last.end():]
+        pre = upper[: last.end()]
         for pos in _positions():
             if rest.startswith(pos + " ") and len(rest) > len(pos) + 1:
                 auth = pre + pos
