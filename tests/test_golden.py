@@ -260,12 +260,7 @@ def _unclean(value: str) -> bool:
 
 
 # Known gaps, kept visible rather than skipped.
-_UNCLEAN_XFAIL = {"d03": "a period label cut at a fixed length keeps a trailing space"}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p.values[0], id=p.id, marks=[pytest.mark.xfail(reason=_UNCLEAN_XFAIL[p.id], strict=False)])
-    if p.id in _UNCLEAN_XFAIL else p for p in ALL])
+@pytest.mark.parametrize("path", ALL)
 def test_text_values_are_clean(path: Path) -> None:
     # RECORD.md: text values are NFC, single-spaced, with no markdown and no line breaks.
     bad = [(k, v) for k, v in _text_values(_record(path).contract()) if _unclean(v)]
