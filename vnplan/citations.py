@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .chars import vi
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,10 @@ CORE = re.compile(
     r"(?![\w/])"
 )
 _SO = re.compile(r"\b(?:số|Số|SỐ)\s*:?\s*$")
+# The longest tail (date, issuer, subject) read after a number. Corpus tails are
+# under 400 characters; without a bound, a list of numbers with no clause ends
+# ("12/KH-UBND 12/KH-UBND ...") reads the rest of the text once per number: O(n²).
+_MAX_TAIL = 1000
 
 
 @dataclass
@@ -107,6 +112,7 @@ def parse_citations(text: str, *, default_year: int | None = None, stop: int | N
     """Every numbered citation in ``text``, with type, date, issuer and subject read around it."""
     cores = find_cores(text)
     types = list(_type_re().finditer(text))
+    type_starts = [t.start() for t in types]  # sorted: finditer order
     out: list[Citation] = []
     for k, m in enumerate(cores):
         num = m.group("num") or m.group("pnum")
@@ -119,7 +125,8 @@ def parse_citations(text: str, *, default_year: int | None = None, stop: int | N
         prev_core_end = cores[k - 1].end() if k else 0
         window_start = max(prev_core_end, m.start() - 160)
         tword = None
-        for t in types:
+        # Only the type words inside the window (bisect, not a scan of all: O(n²) on long lists).
+        for t in types[bisect.bisect_left(type_starts, window_start):bisect.bisect_left(type_starts, m.start())]:
             if window_start <= t.start() < m.start():
                 between = text[t.end():m.start()]
                 if re.search(r"[;.]\s", between) and not re.search(r"\bsố\b", between):
@@ -132,9 +139,10 @@ def parse_citations(text: str, *, default_year: int | None = None, stop: int | N
         else:
             c.doc_type = type_from_symbol(symbol)
         # The rest of the citation runs to the next citation's type word, a clause end or "stop".
-        nxt = len(text) if stop is None else stop
+        nxt = min(len(text) if stop is None else stop, m.end() + _MAX_TAIL)
         if k + 1 < len(cores):
-            beside = _start_of_next(text, cores[k + 1], types, m.end())
+            between = types[bisect.bisect_left(type_starts, m.end()):bisect.bisect_left(type_starts, cores[k + 1].start())]
+            beside = _start_of_next(text, cores[k + 1], between, m.end())
             if beside is not None:
                 nxt = min(nxt, beside)
         tail_end = _clause_end(text, m.end(), nxt)

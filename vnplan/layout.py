@@ -18,12 +18,16 @@ import statistics
 from dataclasses import dataclass, field
 
 from . import datafiles
+from .normalize import strip_diacritics
 from .textmap import Mapped
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]{1,500})\)")
 _MD_EMPH = re.compile(r"\*\*+|__+|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])")
-_ESCAPE = re.compile(r"\\+(?=[_*.\-#\[\]()`>!|+~])")
+# (?<!\\) starts a match only at the first backslash of a run: without it a long
+# run of backslashes not followed by an escapable character is rescanned from
+# every position (O(n²): 80,000 backslashes took 34 s).
+_ESCAPE = re.compile(r"(?<!\\)\\+(?=[_*.\-#\[\]()`>!|+~])")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _DECORATION = re.compile(r"^\s*(?:[-_=*~.]\s*){3,}$")
 _LAYOUT_GAP = re.compile(r"\S( {4,})(?=\S)")
@@ -339,7 +343,8 @@ def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated:
         return False
     if layout and nxt.indent >= prev.indent + 4 and not _starts_lower(n):
         return False  # a first-line indent opens a paragraph in laid-out text
-    if blank_separated and nxt.blank_before == 0 and not _block_boundary(p, n):
+    if blank_separated and nxt.blank_before == 0 and not _block_boundary(p, n) \
+            and not _standalone(p) and not _standalone(n, following=True):
         return True
     if (prev.bold or prev.bold_close) and (nxt.bold or nxt.bold_open) and not _TERMINAL.search(p) and not MARKER.match(n) \
             and (first is not None and first.bold_open and MARKER.match(first.text)):
@@ -369,8 +374,34 @@ def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated:
     return False
 
 
+_STANDALONE = re.compile(
+    r"^(?:S[ốôoỐÔO]\s*[:.]|C[ỘỌOÔ]NG\s+H[OÒ][AÀ]\b|Độc\s+lập\s*-|ĐỘC\s+LẬP\b|Nơi\s+nhận|"
+    r"Ký\s+bởi|Thời\s+gian\s+ký|Email\s*:|Cơ\s+quan\s*:|Kính\s+gửi)"
+)
+_DATE_LINE = re.compile(r"^[^,\d:;]{2,50},\s*ngày\b")
+
+
+def _standalone(s: str, following: bool = False) -> bool:
+    """Header and closing lines that are never part of a paragraph (the number, the date
+    line, the motto, the type word, signature-stamp lines), even without a blank line.
+
+    A place-date line ends what is above it only from its start: "Thành phố Hồ" /
+    "Chí Minh, ngày ..." is one line broken in two.
+    """
+    if _STANDALONE.match(s) or (not following and _DATE_LINE.match(s)):
+        return True
+    return len(s) <= 30 and _is_upper_line(s) and s.strip() in _type_words()
+
+
+@functools.cache
+def _type_words() -> frozenset[str]:
+    return frozenset(t.name.upper() for t in datafiles.doctypes().types if t.title)
+
+
 def _block_boundary(p: str, n: str) -> bool:
     """Lines of a signature or header block that stand apart even without a blank line."""
+    if _TERMINAL.search(p) and _is_upper_line(n) and len(n) <= 60:
+        return True  # "- Lưu: VT, GDĐT." / "CHỦ TỊCH"
     if _is_upper_line(p) and _is_upper_line(n):
         if _SIGN_LINE.match(p) or _SIGN_LINE.match(n):
             return True
@@ -382,11 +413,12 @@ def _block_boundary(p: str, n: str) -> bool:
 
 @functools.cache
 def _positions() -> frozenset[str]:
-    return frozenset(x.upper() for x in datafiles.signing().positions)
+    return frozenset(strip_diacritics(x.upper()) for x in datafiles.signing().positions)
 
 
 def _is_position(s: str) -> bool:
-    return s.strip().rstrip(".:").upper() in _positions()
+    # Compared without diacritics: OCR confuses "TRỰC" and "TRỤC".
+    return strip_diacritics(s.strip().rstrip(".:").upper()) in _positions()
 
 
 _NAME = re.compile(vi(r"^(?:[{U}][{L}]+)(?:\s+[{U}][{L}]+){1,5}$"))

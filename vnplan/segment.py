@@ -206,6 +206,11 @@ def is_annex_title(p: Para) -> bool:
     return bool(re.match(r"^\(?\s*(?:Ban hành )?[Kk]èm theo\b", t))
 
 
+def _stamp_text(t: str) -> bool:
+    t = t.strip()
+    return bool(t) and len(t) <= 16 and len(t.split()) <= 3 and not any(c.isalpha() and c.islower() for c in t)
+
+
 def _stamp_like(p: Para) -> bool:
     """Fragments of a stamp read by OCR: short capital pieces ("X.H.C.", "PHÒNG", "ÁO D")."""
     t = p.text.strip()
@@ -242,6 +247,11 @@ def mark_noise(paras: list[Para]) -> list[Para]:
             continue
         if re.fullmatch(r"(?:-\s*)?\d{1,3}(?:\s*-)?|[Tt]rang\s+\d{1,3}(?:\s*/\s*\d{1,3})?", p.text.strip()):
             p.noise = "page-number"
+            noise.append(p)
+            continue
+        if len(p.lines) >= 3 and all(_stamp_text(ln.text) for ln in p.lines):
+            # Stamp fragments on consecutive lines, read as one paragraph.
+            p.noise = "stamp"
             noise.append(p)
             continue
         if not flags[i]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import datafiles
 from ..layout import Para
-from ..normalize import clean_value
+from ..normalize import clean_value, strip_diacritics
 from ..segment import is_filing, is_name, is_position, is_recipients_head, is_sign_authority
 from ..textmap import Mapped
 from . import Found
@@ -82,7 +82,23 @@ def _read_signature(paras: list[Para], c: Closing) -> None:
         text = re.sub(r"\s+", " ", text)
         c.authority = Found(_fix_authority(text), auth[0].start, auth[-1].end, "closing.authority", 0.9)
     if position is not None:
-        c.position = Found(clean_value(position.text).rstrip(" ."), *position.m.span(), "closing.position", 0.9)
+        value = clean_value(position.text).rstrip(" .")
+        known = _known_position(value)
+        note = None
+        if known and known != value:
+            note = f"read as '{value}'; the known title without OCR damage"
+            value = known
+        c.position = Found(value, *position.m.span(), "closing.position", 0.9 if note is None else 0.75, note=note)
+
+
+@functools.cache
+def _positions_plain() -> dict[str, str]:
+    return {strip_diacritics(p.upper()): p.upper() for p in datafiles.signing().positions}
+
+
+def _known_position(value: str) -> str | None:
+    """A signer's title as the known spelling when OCR lost its marks ("PHO CHU TỊCH")."""
+    return _positions_plain().get(strip_diacritics(value.upper()))
 
 
 def _upper_title(t: str) -> bool:
