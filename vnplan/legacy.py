@@ -46,6 +46,10 @@ LABELS = {
     "viscii": "VISCII",
     "cp1258": "Windows-1258",
 }
+# The encoding a text file is reported in (Document.meta["encoding"]). Windows-1258
+# found by evidence is "windows-1258"; "cp1258" stays the name of the old guess for
+# non-UTF-8 bytes that no table explains.
+FILE_ENCODING = {"tcvn3": "tcvn3", "vni": "vni", "viscii": "viscii", "cp1258": "windows-1258"}
 
 # Evidence needed before anything is converted: enough changed words, most of them
 # valid syllables after conversion, and clearly more than before.
@@ -139,6 +143,7 @@ class _Tables:
     tcvn3: dict[str, str]  # code character → letter (VN3 letters and VN1 capitals)
     tcvn3_marks: dict[str, str]  # code character → combining tone mark (VN1)
     tcvn3_lower_codes: frozenset[str]  # codes of VN3 lowercase letters (what .VnTimeH renders as capitals)
+    tcvn3_vn3: frozenset[str]  # codes of the VN3 set (the ABC fonts): no toned capitals
     viscii: dict[str, str]
     vni_letters: dict[str, str]
     vni_marks: dict[str, str]  # code character → combining marks (shape mark first, then tone)
@@ -182,6 +187,7 @@ def tables() -> _Tables:
         tcvn3=letters | capitals,
         tcvn3_marks=_codes(t["combining"], "legacy_tcvn3.json combining"),
         tcvn3_lower_codes=frozenset(c for c, ch in letters.items() if ch.islower()),
+        tcvn3_vn3=frozenset(letters),
         viscii=_codes(_read_table("viscii")["letters"], "legacy_viscii.json letters"),
         vni_letters=_codes(v["letters"], "legacy_vni.json letters"),
         vni_marks=_codes(v["marks"], "legacy_vni.json marks"),
@@ -248,21 +254,44 @@ def _single_byte_word(word: str, table: dict[str, str], marks: dict[str, str] | 
 
 def _resolve_conflicts(out: list[str], conflicts: list[tuple[int, str]]) -> None:
     """A byte that is both a capital (TCVN3 VN1, VISCII) and Windows-1252 punctuation
-    (“ ” ‘ ’ – —) stays a letter only where it completes a valid syllable:
-    "NGHỊ" keeps its Ị, "“Thực" and "hiện”" keep their quotes. Alone it is a letter
-    only when it is a word the corpus uses ("Ở"), so " – " stays a dash, not "Ọ"."""
-    lex = _lexicon()
-    for pos, punct in conflicts:
-        lo = pos
+    (“ ” ‘ ’ … – —) is decided by the letters around it. Inside a word it is a letter
+    ("TỊNH"); at its edges it is punctuation unless keeping it makes the valid syllable
+    ("NGHỊ" keeps Ị; "“…loại" and "GIỚI”" keep their quotes and dots); alone it is a
+    letter only when it is a word the corpus really uses ("Ở"), so " – " stays a dash.
+    """
+    punct = dict(conflicts)
+    done: set[int] = set()
+    for pos, _ in conflicts:
+        if pos in done:
+            continue
+        lo, hi = pos, pos + 1
         while lo > 0 and out[lo - 1].isalpha():
             lo -= 1
-        hi = pos + 1
         while hi < len(out) and out[hi].isalpha():
             hi += 1
-        run = "".join(out[lo:hi])
-        keep = lex.count(run) >= 5 if hi - lo == 1 else lex.valid(run)
-        if not keep:
-            out[pos] = punct
+        done.update(k for k in range(lo, hi) if k in punct)
+        lead = 0
+        while lo + lead < hi and lo + lead in punct:
+            lead += 1
+        if lead == hi - lo:  # nothing but conflict bytes: "……" or a lone "–"
+            if not (hi - lo == 1 and _valid_run(out[lo])):
+                for k in range(lo, hi):
+                    out[k] = punct[k]
+            continue
+        trail = 0
+        while hi - 1 - trail > lo + lead and hi - 1 - trail in punct:
+            trail += 1
+        # Fewest bytes turned into punctuation first (at most three a side: "……" runs).
+        options = sorted(((a, b) for a in range(min(lead, 3) + 1) for b in range(min(trail, 3) + 1)), key=sum)
+        a, b = next(((a, b) for a, b in options if _valid_run("".join(out[lo + a:hi - b]))), (lead, trail))
+        for k in list(range(lo, lo + a)) + list(range(hi - b, hi)):
+            out[k] = punct[k]
+
+
+def _valid_run(run: str) -> bool:
+    if len(run) == 1:
+        return _lexicon().count(run) >= 20  # ở, ý: one-letter words in real use
+    return bool(run) and _valid(run)
 
 
 def _vni_word(word: str, tb: _Tables) -> str:
@@ -334,12 +363,16 @@ def _upper_repair(words: list[tuple[re.Match[str], str]], line: str) -> list[str
     """TCVN3 capitals typed in the ".VnTimeH" fonts carry lowercase codes: "KÕ HO¹CH"
     reads "Kế HOạCH". A word whose ASCII letters are all capitals (two or more) is
     upper-cased; so are one-capital words on a line with such a word and no lowercase
-    ASCII letter ("KẾ HOẠCH", but "Số: 12/KH-UBND" stays)."""
+    ASCII letter ("KẾ HOẠCH", but "Số: 12/KH-UBND" stays). A heading typed in lowercase
+    ASCII in such a font cannot be told from ordinary text and stays lowercase."""
     news = [new for _, new in words]
     shouted = []
     for k, (m, new) in enumerate(words):
         letters = _ASCII_LETTER.findall(m.group())
-        if len(letters) >= 2 and all(c.isupper() for c in letters) and new != new.upper():
+        first = next((c for c in new if c.isalpha()), "")
+        # Two capitals, or one that is not the word's first letter ("ĐàO"): not title case.
+        capitals = len(letters) >= 2 or (len(letters) == 1 and first != letters[0])
+        if capitals and all(c.isupper() for c in letters) and new != new.upper():
             news[k] = new.upper()
             shouted.append(k)
     if shouted and not any(c.islower() for c in _ASCII_LETTER.findall(line)):
@@ -493,12 +526,15 @@ def decode_legacy_bytes(data: bytes) -> tuple[str, str, Detection] | None:
         if det.encoding is None:
             # The rest is what it always was taken for: Windows-1258.
             det = Detection("cp1258", 0.0, "no evidence for the non-UTF-8 lines; read as Windows-1258")
-        out = [ln.decode("utf-8") if u else _decode_line(ln, det.encoding or "cp1258") for ln, u in zip(lines, utf8)]
-        return "\n".join(out), f"utf-8+{det.encoding}", det
+        out = [ln.decode("utf-8") if u else _decode_line(ln, det.encoding) for ln, u in zip(lines, utf8)]
+        name = "cp1258" if det.confidence == 0.0 else FILE_ENCODING[det.encoding]
+        return "\n".join(out), f"utf-8+{name}", det
     det = detect(data)
     if det.encoding is None:
         return None
-    return to_unicode(data, det.encoding), det.encoding, det
+    if det.encoding == "cp1258":
+        return unicodedata.normalize("NFC", bytes(data).decode("cp1258")), FILE_ENCODING["cp1258"], det
+    return to_unicode(data, det.encoding), FILE_ENCODING[det.encoding], det
 
 
 def _decode_line(line: bytes, encoding: str) -> str:
@@ -523,20 +559,19 @@ def _might_be_legacy(text: str) -> bool:
 
 
 def encoding_warnings(encoding: str, font: Detection | None = None) -> list[tuple[str, str]]:
-    """Loader warnings for a text file decoded as ``encoding`` (``utf-8``, ``tcvn3``, ``utf-8+cp1258`` ...)
-    and, when its Unicode text was in a legacy font encoding, ``font``."""
+    """Loader warnings for a text file decoded as ``encoding`` (``utf-8``, ``tcvn3``,
+    ``utf-8+windows-1258`` ...) and, when its Unicode text was in a legacy font encoding, ``font``."""
+    by_name = {v: k for k, v in FILE_ENCODING.items()}
     out: list[tuple[str, str]] = []
     first, _, second = encoding.partition("+")
     if second:
-        label = LABELS.get(second, second)
+        label = LABELS.get(by_name.get(second, ""), second)
         out.append(("mixed-encoding", f"the file mixes encodings: some lines are UTF-8, the others {label}; each line was read in its own"))
-        legacy = second
-    else:
-        legacy = first
-    if legacy in ("tcvn3", "vni", "viscii") or (legacy == "cp1258" and second):
-        out.append(("legacy-encoding", f"converted from {LABELS[legacy]} to Unicode; check names and numbers against the original"))
-    elif legacy not in ("utf-8",):
-        out.append(("encoding", f"decoded as {legacy}"))
+    name = second or first
+    if name in by_name:
+        out.append(("legacy-encoding", f"converted from {LABELS[by_name[name]]} to Unicode; check names and numbers against the original"))
+    elif name != "utf-8":
+        out.append(("encoding", f"decoded as {name}"))
     if font is not None and font.encoding:
         out.append(("legacy-encoding", f"converted from {font.label} to Unicode: the text was typed in a legacy font ({font.evidence})"))
     return out
@@ -551,6 +586,8 @@ def convert_document(doc) -> Detection | None:
     """
     from .document import Anchor
 
+    if any(code.startswith("ocr") for code, _ in doc.warnings):
+        return None  # OCR output is Unicode: legacy-looking OCR text is misread, not legacy
     if not _might_be_legacy(doc.text):
         return None
     det = detect(doc.text)
@@ -638,8 +675,9 @@ def encode(text: str, encoding: str, *, errors: str = "strict", h_font_capitals:
     if encoding in ("tcvn3", "viscii"):
         rev = _reverse(tb.tcvn3 if encoding == "tcvn3" else tb.viscii)
         if encoding == "tcvn3" and h_font_capitals:
+            # VN3 has no toned capitals: the .VnTimeH fonts draw the lowercase codes as capitals.
             lower = _reverse({c: ch for c, ch in tb.tcvn3.items() if c in tb.tcvn3_lower_codes})
-            rev = {ch: lower.get(ch.lower(), code) for ch, code in rev.items()}
+            rev = {ch: (lower.get(ch.lower(), code) if chr(code) not in tb.tcvn3_vn3 else code) for ch, code in rev.items()}
         table = tb.tcvn3 if encoding == "tcvn3" else tb.viscii
         out = bytearray()
         for ch in text:
@@ -661,7 +699,7 @@ def encode(text: str, encoding: str, *, errors: str = "strict", h_font_capitals:
     raise ValueError(f"unknown legacy encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
 
 
-def to_latin1_text(text: str, encoding: str, *, errors: str = "strict") -> str:
+def to_latin1_text(text: str, encoding: str, *, errors: str = "strict", h_font_capitals: bool = False) -> str:
     """What a PDF/DOCX reader shows for ``text`` typed in a legacy font: its bytes as Windows-1252."""
-    data = encode(text, encoding, errors=errors)
+    data = encode(text, encoding, errors=errors, h_font_capitals=h_font_capitals)
     return "".join(_CODE_TO_CP1252.get(chr(b), chr(b)) for b in data)

@@ -236,6 +236,21 @@ def mark_signature_stamps(paras: list[Para]) -> None:
             p.noise = "signature-stamp"
 
 
+def mark_running_lines(paras: list[Para]) -> None:
+    """Running headers and footers: the same short line on three or more pages."""
+    pages: dict[str, set[int]] = {}
+    for p in paras:
+        t = p.text.strip()
+        if 3 <= len(t) <= 80 and p.marker is None:
+            pages.setdefault(t, set()).add(p.page)
+    running = {t for t, pg in pages.items() if len(pg) >= 3}
+    if not running:
+        return
+    for p in paras:
+        if p.text.strip() in running:
+            p.noise = "running-header"
+
+
 def mark_noise(paras: list[Para]) -> list[Para]:
     """Stamp fragments and page numbers in the body: runs of short capital pieces."""
     noise: list[Para] = []
@@ -267,6 +282,7 @@ def mark_noise(paras: list[Para]) -> list[Para]:
 def segment(paras: list[Para]) -> Structure:
     """Split the paragraphs into the parts of one document, or of a decision and its attached plan."""
     mark_signature_stamps(paras)
+    mark_running_lines(paras)
     dropped = [p for p in paras if p.noise]
     paras = [p for p in paras if not p.noise]
     main, rest_start = _segment_one(paras, 0, kind="main")
@@ -426,6 +442,14 @@ def _segment_one(paras: list[Para], start: int, kind: str) -> tuple[Part, int]:
     while pos < n:
         p = paras[pos]
         if not _closing_like(p, seen_name):
+            # A stray short line (a footer, a stamp's words) between the Nơi nhận list
+            # and the signature block does not end the closing.
+            nxt = paras[pos + 1] if pos + 1 < n else None
+            if (not seen_name and nxt is not None and len(p.text) <= 60 and not p.marker
+                    and (is_sign_authority(nxt) or is_position(nxt)) and type_line(p) is None):
+                p.noise = p.noise or "stray-line"
+                pos += 1
+                continue
             break
         if is_name(p) and not p.marker:
             seen_name = True

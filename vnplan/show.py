@@ -84,7 +84,15 @@ def _spans(record: PlanRecord, sdoc, offsets) -> list[dict]:
 
 
 def _parsed(record: PlanRecord, doc: Document) -> tuple[dict, list[dict]]:
-    """displaCy's manual input, with a line-break token wherever the text breaks a line."""
+    """displaCy's manual input: the Doc's tokens, spaced and broken into lines as in the text.
+
+    displaCy writes a space after every token and no line breaks (spaCy's Doc
+    keeps one space between tokens). So the tokens no span covers are merged
+    into runs that keep the text's own spacing, a line break becomes a token of
+    its own, and a highlighted token keeps the space that follows it in the text
+    (a no-break space: an inline block drops an ordinary one). Span token
+    indices are moved to match.
+    """
     from spacy import displacy
 
     from .nlp import to_spacy, tokenize
@@ -93,24 +101,42 @@ def _parsed(record: PlanRecord, doc: Document) -> tuple[dict, list[dict]]:
     offsets = tokenize(doc.text)
     rows = _spans(record, sdoc, offsets)
     parsed = displacy.parse_spans(sdoc, {"spans_key": "show"})
-    # spaCy's Doc keeps one space between tokens; put the text's line breaks back
-    # as tokens of their own, shifting span token indices past each.
+    covered = [False] * len(offsets)
+    for r in rows:
+        for i in range(r["start_token"], r["end_token"]):
+            covered[i] = True
+    text = doc.text
     tokens: list[str] = []
-    shift: list[int] = []
-    prev_end = 0
+    new_index: list[int] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            tokens.append("".join(run).rstrip(" "))
+            run.clear()
+
     for i, (s, e) in enumerate(offsets):
-        gap = doc.text[prev_end:s]
+        gap = text[offsets[i - 1][1]:s] if i else text[:s]
         breaks = min(gap.count("\n"), 2) + gap.count("\f")
-        tokens.extend([_LINEBREAK] * breaks)
-        shift.append(len(tokens) - i)
-        tokens.append(parsed["tokens"][i])
-        prev_end = e
+        if breaks:
+            flush()
+            tokens.extend([_LINEBREAK] * breaks)
+        elif gap and run:
+            run.append(" ")
+        after = text[e:offsets[i + 1][0]] if i + 1 < len(offsets) else ""
+        if covered[i]:
+            flush()
+            new_index.append(len(tokens))
+            tokens.append(parsed["tokens"][i] + ("\u00a0" if after and "\n" not in after else ""))
+        else:
+            new_index.append(len(tokens))  # the run's index once flushed
+            run.append(parsed["tokens"][i])
+    flush()
     spans = []
     for k, r in enumerate(rows):
-        spans.append({"start_token": r["start_token"] + shift[r["start_token"]],
-                      "end_token": r["end_token"] - 1 + shift[r["end_token"] - 1] + 1,
+        spans.append({"start_token": new_index[r["start_token"]], "end_token": new_index[r["end_token"] - 1] + 1,
                       "label": r["label"], "kb_id": "↗", "kb_url": f"#f{k}"})
-    return {"text": doc.text, "tokens": tokens, "spans": spans, "title": None}, rows
+    return {"text": text, "tokens": tokens, "spans": spans, "title": None}, rows
 
 
 # displaCy's span templates with classes and the label as data, so that a page
@@ -189,9 +215,11 @@ header p{margin:3px 0 0;font-size:13px;opacity:.9}
 #text{border-right:1px solid #ddd;font-size:14px}
 #text .spans{line-height:2.2 !important}
 #text .vp-label a{color:#333;text-decoration:none;margin-left:2px}
-table{border-collapse:collapse;font-size:12px;width:100%}
-td,th{border-bottom:1px solid #eee;padding:3px 5px;vertical-align:top;text-align:left}
-td.path{font-family:monospace;color:#555;white-space:nowrap} td.rule{color:#777;font-size:11px}
+table{border-collapse:collapse;font-size:12px;width:100%;table-layout:fixed}
+td,th{border-bottom:1px solid #eee;padding:3px 5px;vertical-align:top;text-align:left;overflow-wrap:anywhere}
+th:nth-child(1){width:27%} th:nth-child(2){width:15%} th:nth-child(4){width:21%}
+.chip{white-space:nowrap}
+td.path{font-family:monospace;color:#555} td.rule{color:#777;font-size:11px}
 tr:target{background:#fff3b0}
 .warn{color:#8a4b00;font-size:12px}
 """

@@ -161,7 +161,10 @@ class Store:
             verb = "INSERT OR IGNORE INTO" if table == "sources" else "INSERT INTO"
             self.con.execute(f"{verb} {quoted(table)} SELECT * FROM _vnplan_rows")
         finally:
-            self.con.unregister("_vnplan_rows")
+            try:
+                self.con.unregister("_vnplan_rows")
+            except Exception:  # in an aborted transaction; the view goes with the rollback's error
+                pass
 
     # -- reading --------------------------------------------------------------
 

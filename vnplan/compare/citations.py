@@ -240,10 +240,18 @@ def citation_tables(plans: list[PlanInput]) -> CitationTables:
     for i, it in enumerate(items):
         buckets.setdefault(it.ref.bucket, []).append(i)
     for idx in buckets.values():
-        for x in range(len(idx)):
-            for y in range(x + 1, len(idx)):
-                if same_document(items[idx[x]].ref, items[idx[y]].ref):
-                    uf.union(idx[x], idx[y])
+        # Each citation joins the first group it matches a member of (tried from the
+        # group's first member, which settles the common case - a national document
+        # cited by every plan - in one comparison), so a bucket costs about n x groups.
+        groups_in: list[list[int]] = []
+        for i in idx:
+            for g in groups_in:
+                if any(same_document(items[i].ref, items[j].ref) for j in g):
+                    g.append(i)
+                    uf.union(g[0], i)
+                    break
+            else:
+                groups_in.append([i])
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):
         groups.setdefault(uf.find(i), []).append(i)

@@ -12,30 +12,40 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib
+import functools
 
-matplotlib.use("Agg")  # no display: figures are files and report images
-import matplotlib.dates  # noqa: E402
-import matplotlib.lines  # noqa: E402
-import matplotlib.patches  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib
+import matplotlib.dates
+import matplotlib.lines
+import matplotlib.patches
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
-
     from .core import Comparison
 
 __all__ = ["timeline", "heatmap", "network", "reuse_matrix", "save", "to_png_bytes", "by_columns", "group_labels"]
 
-plt.rcParams.update({
+# Figures are plain matplotlib Figures, never pyplot's: no backend to choose, no
+# global figure list to leak, and they display in Jupyter all the same. The style
+# applies while a figure is drawn only.
+_RC = {
     "font.family": "DejaVu Sans",  # ships with matplotlib and has every Vietnamese letter
     "font.size": 9, "axes.titlesize": 10, "axes.spines.top": False, "axes.spines.right": False,
     "svg.fonttype": "none", "figure.dpi": 100,
-})
-_PALETTE = plt.get_cmap("tab10").colors
+}
+_PALETTE = matplotlib.colormaps["tab10"].colors
+
+
+def _styled(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(_RC):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def by_columns(by: list[str] | str | tuple) -> list[str]:
@@ -65,9 +75,10 @@ def _md(d: pd.Timestamp | dt.date | None) -> float | None:
     if d is None or pd.isna(d):
         return None
     d = pd.Timestamp(d)
-    return float(pd.Timestamp(2000, d.month, d.day).dayofyear)
+    return float(pd.Timestamp(2000, d.month, d.day).day_of_year)
 
 
+@_styled
 def timeline(c: Comparison, by: list[str] | str = ("province", "year")) -> Figure:
     """Periods on a timeline by area: the calendar (left) and aligned on the period's start (right).
 
@@ -81,8 +92,8 @@ def timeline(c: Comparison, by: list[str] | str = ("province", "year")) -> Figur
     groups = list(dict.fromkeys(p["group"]))
     color = {g: _PALETTE[i % len(_PALETTE)] for i, g in enumerate(groups)}
     n = max(len(p), 1)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 1.2 + 0.38 * n), sharey=True,
-                                   gridspec_kw={"width_ratios": [3, 2]})
+    fig = Figure(figsize=(11, 1.2 + 0.38 * n))
+    ax1, ax2 = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 2]})
     ys = np.arange(len(p))[::-1]
     same_year = p["period_start"].dropna().dt.year.nunique() <= 1
     for y, r in zip(ys, p.itertuples()):
@@ -125,7 +136,7 @@ def timeline(c: Comparison, by: list[str] | str = ("province", "year")) -> Figur
             lab.set_rotation(30)
             lab.set_ha("right")
     else:
-        months = [pd.Timestamp(2000, m, 1).dayofyear for m in range(1, 13)]
+        months = [pd.Timestamp(2000, m, 1).day_of_year for m in range(1, 13)]
         ax1.set_xticks(months)
         ax1.set_xticklabels(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
         lo = [v for v in (_md(x) for x in pd.concat([p["issued_date"], p["period_start"]])) if v is not None]
@@ -143,6 +154,7 @@ def timeline(c: Comparison, by: list[str] | str = ("province", "year")) -> Figur
     return fig
 
 
+@_styled
 def heatmap(c: Comparison, by: list[str] | str = ("province",), role: str = "leads") -> Figure:
     """Unit kind × area: how many plans put each kind of unit in the lead (left)
     and the share of plans that name the kind at all (right)."""
@@ -163,7 +175,8 @@ def heatmap(c: Comparison, by: list[str] | str = ("province",), role: str = "lea
     share = named.reindex(index=kinds_order, columns=groups, fill_value=0) / per_group.reindex(groups).replace(0, np.nan).values
     h = 1.5 + 0.32 * max(len(kinds_order), 1)
     w = 2.5 + 0.75 * max(len(groups), 1)
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(max(9, 2 * w), h), sharey=True)
+    fig = Figure(figsize=(max(9, 2 * w), h))
+    a1, a2 = fig.subplots(1, 2, sharey=True)
     for ax, data, title, fmt, cmap in ((a1, lead, f"plans where the kind {role}", "{:.0f}", "Blues"),
                                        (a2, share, "share of plans naming the kind", "{:.0%}", "Greens")):
         vals = data.to_numpy(dtype=float) if data.size else np.zeros((1, 1))
@@ -183,6 +196,7 @@ def heatmap(c: Comparison, by: list[str] | str = ("province",), role: str = "lea
     return fig
 
 
+@_styled
 def network(c: Comparison, *, max_labels: int = 60) -> Figure:
     """The citation network as two columns: the documents cited (left, grey squares,
     larger when more plans cite them) and the plans (right, circles coloured by area,
@@ -201,7 +215,8 @@ def network(c: Comparison, *, max_labels: int = 60) -> Figure:
     plans.sort(key=lambda n: order.get(n, 10**9))
     n_rows = max(len(plans), len(docs), 2)
     height = min(max(5.0, 0.16 * n_rows + 1.5), 40.0)
-    fig, ax = plt.subplots(figsize=(10, height))
+    fig = Figure(figsize=(10, height))
+    ax = fig.subplots()
     if not g.number_of_nodes():
         ax.text(0.5, 0.5, "no citations", ha="center")
         ax.axis("off")
@@ -256,6 +271,7 @@ def network(c: Comparison, *, max_labels: int = 60) -> Figure:
     return fig
 
 
+@_styled
 def reuse_matrix(c: Comparison) -> Figure:
     """Plan × plan: the share of the row plan's duties and activity items that are
     near-copies of the column plan's."""
@@ -268,8 +284,10 @@ def reuse_matrix(c: Comparison) -> Figure:
         m[i, j] = r.share_a
         m[j, i] = r.share_b
     size = 2.5 + 0.45 * max(n, 1)
-    fig, ax = plt.subplots(figsize=(min(size + 1.5, 16), min(size, 14)))
-    im = ax.imshow(np.nan_to_num(m, nan=0.0), cmap="Oranges", vmin=0, vmax=max(0.5, np.nanmax(m) if np.isfinite(np.nanmax(m) if n else np.nan) else 0.5))
+    fig = Figure(figsize=(min(size + 1.5, 16), min(size, 14)))
+    ax = fig.subplots()
+    finite = m[np.isfinite(m)]
+    im = ax.imshow(np.nan_to_num(m, nan=0.0), cmap="Oranges", vmin=0, vmax=max(0.5, float(finite.max()) if finite.size else 0.5))
     ax.set_xticks(range(n))
     ax.set_xticklabels([_short(x, 14) for x in labels], rotation=45, ha="right")
     ax.set_yticks(range(n))
@@ -287,6 +305,7 @@ def reuse_matrix(c: Comparison) -> Figure:
     return fig
 
 
+@_styled
 def save(fig: Figure, directory: str | Path, name: str) -> list[Path]:
     """``name.png`` (150 dpi) and ``name.svg`` in ``directory``."""
     d = Path(directory)
@@ -299,6 +318,7 @@ def save(fig: Figure, directory: str | Path, name: str) -> list[Path]:
     return out
 
 
+@_styled
 def to_png_bytes(fig: Figure, dpi: int = 110) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")

@@ -199,9 +199,38 @@ def _read_duckdb(path: Path) -> Iterator[PlanInput]:
                         pi._text = vals[text_col]
                     yield pi
             return
+        try:  # the batch package's own row → record mapping, when it is installed
+            from ..batch.schema import RECORD_TABLES, unflatten
+        except ImportError:
+            RECORD_TABLES, unflatten = (), None
+        if unflatten is not None and all(t in tables for t in RECORD_TABLES):
+            yield from _unflatten_batch(con, path, RECORD_TABLES, unflatten)
+            return
         yield from _rebuild_from_tables(con, path, tables, cols)
     finally:
         con.close()
+
+
+def _unflatten_batch(con, path: Path, record_tables, unflatten, chunk: int = 500) -> Iterator[PlanInput]:
+    """Records exactly as ``vnplan batch`` stored them (provenance included), ``chunk`` plans at a time."""
+    ids = [r[0] for r in con.execute("select doc_id from plans order by doc_id").fetchall()]
+    for i in range(0, len(ids), chunk):
+        lo, hi = ids[i], ids[min(i + chunk, len(ids)) - 1]
+        by_table: dict[str, dict[str, list[dict]]] = {}
+        for table in record_tables:
+            order = "doc_id" if table == "plans" else ("doc_id, assignment_idx, idx" if table == "duties" else "doc_id, idx")
+            cur = con.execute(f'select * from "{table}" where doc_id between ? and ? order by {order}', [lo, hi])
+            names = [d[0] for d in cur.description]
+            grouped: dict[str, list[dict]] = {}
+            for row in cur.fetchall():
+                d = dict(zip(names, row))
+                grouped.setdefault(d["doc_id"], []).append(d)
+            by_table[table] = grouped
+        for doc_id in sorted(by_table["plans"]):
+            data = unflatten({t: by_table[t].get(doc_id, []) for t in record_tables})
+            for pi in _from_obj(data, f"{path}:plans"):
+                pi.doc_id = doc_id
+                yield pi
 
 
 def _rows(con, table: str) -> list[dict]:
@@ -222,7 +251,7 @@ def _rebuild_from_tables(con, path: Path, tables: set[str], cols: dict[str, str]
     item_fields = {
         "legal_bases": ("doc_type", "number", "symbol", "date", "issuer", "subject"),
         "references": ("doc_type", "number", "symbol", "date", "issuer", "subject"),
-        "periods": ("label", "start", "end"), "events": ("name", "date", "time"),
+        "periods": ("label", "start", "end", "start_date", "end_date"), "events": ("name", "date", "time"),
         "deadlines": ("date", "action", "units"), "assignments": ("unit", "requested", "duties"),
     }
     for table, fields in item_fields.items():
@@ -230,6 +259,9 @@ def _rebuild_from_tables(con, path: Path, tables: set[str], cols: dict[str, str]
             continue
         for row in _rows(con, table):
             item = {k: row[k] for k in fields if k in row}
+            if "start_date" in item or "end_date" in item:
+                item["start"] = item.pop("start_date", item.get("start"))
+                item["end"] = item.pop("end_date", item.get("end"))
             if isinstance(item.get("units"), str):
                 item["units"] = [u for u in re.split(r"\s*;\s*", item["units"]) if u]
             children.setdefault(str(row.get("doc_id")), {}).setdefault(table, []).append(item)
@@ -257,8 +289,8 @@ def _rebuild_from_tables(con, path: Path, tables: set[str], cols: dict[str, str]
                 a["duties"] = duties.get((doc_id, i), [])
             a["requested"] = bool(a.get("requested"))
         d["recipients"] = recipients.get(doc_id, [])
-        if row.get("path"):
-            d["source"] = {"path": row["path"], "sha256": doc_id}
+        if row.get("path") or row.get("source_path"):
+            d["source"] = {"path": row.get("path") or row.get("source_path"), "sha256": doc_id}
         rec = record_from_dict(d)
         yield PlanInput(doc_id=doc_id, record=rec, origin=f"{path}:plans")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import legacy
 from ..document import Document
 from ..errors import InputError, LimitExceededError, UnsupportedFormatError
 from .text import canonical_text, decode_bytes
@@ -46,13 +47,18 @@ def register(suffixes: tuple[str, ...], magic: tuple[bytes, ...] = ()) -> Callab
 @register((".txt", ".md", ".markdown", ".text", ""))
 def load_text(path: str | None, data: bytes, limits: Limits) -> Document:
     raw, encoding = decode_bytes(data)
+    font = None
+    if encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        # Unicode that holds legacy-font text ("Thùc hiÖn" pasted from an old PDF).
+        raw, font = legacy.repair_text(raw)
     text = canonical_text(raw)
     if len(text) > limits.max_text_chars:
         raise LimitExceededError(f"the text has {len(text):,} characters, more than the limit of {limits.max_text_chars:,}")
     doc = Document(text=text, path=path, format="text")
     doc.meta["encoding"] = encoding
-    if encoding not in ("utf-8",):
-        doc.warnings.append(("encoding", f"decoded as {encoding}"))
+    if font is not None:
+        doc.meta["legacy_encoding"] = {"encoding": font.encoding, "confidence": font.confidence, "evidence": font.evidence}
+    doc.warnings.extend(legacy.encoding_warnings(encoding, font))
     return doc
 
 
@@ -99,6 +105,10 @@ def load_bytes(data: bytes, path: str | None = None, limits: Limits | None = Non
         if exc.path is None:
             exc.path = path
         raise
+    if doc.format not in ("text", "image"):
+        # PDF/DOCX/HTML text typed in a legacy font (TCVN3, VNI ...) without a Unicode
+        # map: convert it here, anchors and all. OCR output is Unicode already.
+        legacy.convert_document(doc)
     doc.path = path
     doc.sha256 = hashlib.sha256(data).hexdigest()
     doc.size = len(data)

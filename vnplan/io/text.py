@@ -2,13 +2,17 @@
 
 Decoding is strict about what it accepts: a byte-order mark wins, then UTF-8,
 then UTF-16 recognised by its NUL pattern; anything with many control bytes is
-refused as binary rather than decoded into noise.
+refused as binary rather than decoded into noise. Bytes that are not UTF-8 go to
+:mod:`vnplan.legacy`, which converts TCVN3, VNI, VISCII and Windows-1258 text
+(and files mixing UTF-8 lines with such lines) when the words prove it; without
+that evidence they are read as Windows-1258, as before.
 """
 from __future__ import annotations
 
 import codecs
 import unicodedata
 
+from .. import legacy
 from ..errors import BinaryInputError, EmptyDocumentError, EncodingError
 
 _BOMS = (
@@ -51,12 +55,17 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         # Binary files carry NULs and other C0 controls that text never has.
         sample = data[:65536]
         controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-        if sample.count(0) or controls > max(8, len(sample) // 100):
+        # VISCII and TCVN3 put capitals on C0 control bytes: count them only when the
+        # words do not read as one of those encodings.
+        if sample.count(0) or (controls > max(8, len(sample) // 100) and legacy.detect(sample).encoding not in ("viscii", "tcvn3")):
             raise BinaryInputError("the file looks binary, not text; give a .pdf, .docx or image its own extension")
         try:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
+        converted = legacy.decode_legacy_bytes(data)
+        if converted is not None:
+            return converted[0], converted[1]
         try:
             # Windows-1258 is the legacy Vietnamese code page; its combining tone
             # marks become proper characters after NFC.
