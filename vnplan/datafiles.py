@@ -28,7 +28,6 @@ class DocType(_Strict):
 class DocTypes(_Strict):
     source: str
     types: list[DocType]
-    symbol_codes: list[str]
     letter_subject_prefixes: list[str]
 
 
@@ -155,3 +154,16 @@ def abbreviations() -> Abbreviations:
 
 def cues() -> Cues:
     return data("cues")
+
+
+@functools.cache
+def sign_prefix_alternation(*, with_acting: bool = True) -> str:
+    """Regex alternation of the signing prefixes (TM, KT, TL, TUQ, Q ...), longest first.
+
+    ``with_acting=False`` leaves out "Q" (acting head), which is too short to look for
+    inside a line.
+    """
+    import re
+
+    prefixes = [x for x in signing().prefixes if with_acting or x != "Q"]
+    return "|".join(re.escape(x) for x in sorted(prefixes, key=len, reverse=True))

@@ -113,14 +113,6 @@ class Para:
         return self.lines[0].page if self.lines else 1
 
     @property
-    def first_line(self) -> int:
-        return self.lines[0].idx
-
-    @property
-    def last_line(self) -> int:
-        return self.lines[-1].idx
-
-    @property
     def table_row(self) -> bool:
         return any(ln.table_row for ln in self.lines)
 
@@ -287,7 +279,7 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _TERMINAL = re.compile(r"(?:[.;:!?…]|\./\.|\.\*+|[.;:]\W{0,3})$")
-_SIGN_LINE = re.compile(vi(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)[.\s/]\s*[{U}]"))
+_SIGN_LINE = re.compile(vi(r"^(?:" + datafiles.sign_prefix_alternation() + r")[.\s/]\s*[{U}]"))
 
 
 def _starts_lower(s: str) -> bool:
@@ -495,7 +487,3 @@ def build(text: str) -> tuple[list[Line], list[Para]]:
     lines = split_lines(text, layout)
     return lines, paragraphs(lines, layout=layout)
 
-
-def median_line_length(lines: list[Line]) -> float:
-    vals = [len(ln.text) for ln in lines if ln.text]
-    return statistics.median(vals) if vals else 0.0

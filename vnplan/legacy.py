@@ -67,9 +67,13 @@ _UNICODE_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u0
 # \x85, which are letters in VISCII (0x1E Ỵ) and TCVN3/VISCII capitals (0x85).
 _LINE = re.compile(r"[^\n\r\f\v]+")
 # A word that a conversion may change: a run without spaces holding a non-ASCII
-# character or one of the C0 controls that VISCII and TCVN3 use for capitals.
-_WORD = re.compile(r"[^ \t\n\r\f\v]*[\x01-\x08\x0e-\x1f\x80-\U0010ffff][^ \t\n\r\f\v]*")
-_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+# character or one of the C0 controls that VISCII and TCVN3 use for capitals. It may
+# start only where a word starts, and its ASCII head is matched possessively: without
+# both, a long space-free ASCII run is rescanned from every position (O(n²)).
+_SPECIAL = "\\x01-\\x08\\x0e-\\x1f\\x80-\\U0010ffff"
+_WORD = re.compile(rf"(?<![^ \t\n\r\f\v])[^ \t\n\r\f\v{_SPECIAL}]*+[{_SPECIAL}][^ \t\n\r\f\v]*")
+_SPECIAL_CHAR = re.compile(rf"[{_SPECIAL}]")
+_WORD_CHAR = re.compile(r"\w")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 # Windows-1252 characters of 0x80-0x9F ↔ the byte (as a Latin-1 code character).
@@ -321,14 +325,14 @@ _DROPPED_U = re.compile(r"(?<=[^\W\d_])(?=[ơờớởỡợƠỜỚỞỠỢ])"
 
 
 def _restore_u(word: str) -> str:
-    core = _EDGE.sub("", word)
+    core = _strip_edges(word)
     if not core or _valid(core):
         return word
     m = _DROPPED_U.search(word)
     if m is None or word[m.start() - 1].lower() in "uư":
         return word
     fixed = word[: m.start()] + ("Ư" if word[m.start()].isupper() else "ư") + word[m.start():]
-    return fixed if _valid(_EDGE.sub("", fixed)) else word
+    return fixed if _valid(_strip_edges(fixed)) else word
 
 
 def convert_word(word: str, encoding: str) -> str:
@@ -425,10 +429,22 @@ def to_unicode(data: bytes | str, encoding: str) -> str:
 # Detection.
 
 
+def _strip_edges(word: str) -> str:
+    """The word without the non-word characters around it (a linear scan, not a regex:
+    "[^\\w]+$" is quadratic on long runs of punctuation)."""
+    m = _WORD_CHAR.search(word)
+    if m is None:
+        return ""
+    end = len(word)
+    while not (word[end - 1].isalnum() or word[end - 1] == "_"):
+        end -= 1
+    return word[m.start():end]
+
+
 def _core(word: str) -> str | None:
     """The syllable of a word without the punctuation around it, when it has the shape of
     one. One-letter words are no evidence: « » and – alone are valid syllables in some tables."""
-    core = _EDGE.sub("", word)
+    core = _strip_edges(word)
     return core if core.isalpha() and 2 <= len(core) <= 7 else None
 
 
@@ -555,7 +571,7 @@ def repair_text(text: str) -> tuple[str, Detection | None]:
 
 def _might_be_legacy(text: str) -> bool:
     """Cheap pre-check: some character a legacy encoding would change."""
-    return _WORD.search(text) is not None
+    return _SPECIAL_CHAR.search(text) is not None
 
 
 def encoding_warnings(encoding: str, font: Detection | None = None) -> list[tuple[str, str]]:

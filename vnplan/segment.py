@@ -23,7 +23,10 @@ from .normalize import fold, strip_diacritics
 _NUMBER_LINE = re.compile(r"^(?:Số|SỐ|S[ốô])\s*[:.;]?\s*[^\s/]{0,12}\s*/|^(?:Số|SỐ)\s*:\s*\S")
 _DATE_LINE = re.compile(r"^[^\d,:;][^,:;]{1,59},\s*(?:ngày|Ngày|NGÀY)\b")
 _BLANK_DATE_LINE = re.compile(r"^(?:[^\d,:;]{2,60},\s*)?ngày\s+(?:[\d.…_ ]*\s+)?tháng\s+(?:[\d.…_ ]*\s+)?năm\s+\d{4}", re.I)
-_LETTER_SUBJECT = re.compile(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC|Về|V\.v)\b")
+@functools.cache
+def _letter_subject_re() -> re.Pattern[str]:
+    words = sorted(datafiles.doctypes().letter_subject_prefixes, key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 _UPPER_WORD = re.compile(vi(r"[{U}]"))
 _NAME_LINE = re.compile(vi(r"^(?:[{U}][{L}]+)(?:\s+[{U}][{L}]+){1,5}$"))
 _STRUCTURAL = {"roman", "num", "upper", "part", "article"}
@@ -68,9 +71,6 @@ class Structure:
 
     def all_body(self) -> list[Para]:
         return [p for part in self.parts for p in part.body]
-
-    def all_annexes(self) -> list[Para]:
-        return [p for part in self.parts for p in part.annexes]
 
 
 @functools.cache
@@ -121,7 +121,7 @@ def is_date_line(p: Para) -> bool:
 
 
 def is_letter_subject(p: Para) -> bool:
-    return bool(_LETTER_SUBJECT.match(p.text))
+    return bool(_letter_subject_re().match(p.text))
 
 
 @functools.lru_cache(maxsize=64)
@@ -152,10 +152,10 @@ def is_recipients_head(p: Para) -> bool:
 
 def is_filing(p: Para) -> bool:
     t = p.body.text if p.marker in ("dash", "plus", "bullet") else p.text
-    return bool(re.match(r"^Lưu\s*[:.]?", t.strip()))
+    return _starts_with_any(t.strip(), datafiles.layout().filing_cue)
 
 
-_SIGN_PREFIX = re.compile(vi(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+(?=[{U}])"))
+_SIGN_PREFIX = re.compile(vi(r"^(?:" + datafiles.sign_prefix_alternation() + r")\s*[./]?\s+(?=[{U}])"))
 
 
 _TRAILING_NAME = re.compile(vi(r"\s+[{U}][{L}]+(?:\s+[{U}][{L}]+){1,5}\s*$"))
@@ -194,16 +194,13 @@ def is_authority_heading(p: Para) -> bool:
     return any(f.startswith(s) for s in starts)
 
 
-def is_closing_paragraph(p: Para) -> bool:
-    return _starts_with_any(p.text, datafiles.layout().closing_cues)
-
 
 def is_annex_title(p: Para) -> bool:
     t = p.text.strip()
     for w in datafiles.layout().annex_titles:
         if t.startswith(w) and (w[0].isupper() and w.isupper() == t[: len(w)].isupper()):
             return True
-    return bool(re.match(r"^\(?\s*(?:Ban hành )?[Kk]èm theo\b", t))
+    return _starts_with_any(t.lstrip("( "), datafiles.layout().annex_cues)
 
 
 def _stamp_text(t: str) -> bool:

@@ -44,6 +44,8 @@ def register(app: typer.Typer) -> None:
         engine: Engine = typer.Option(Engine.local, "--engine", help="local processes, or a Dask cluster"),
         scheduler: Optional[str] = typer.Option(None, "--scheduler", help="the Dask scheduler's address, "
                                                                          "e.g. tcp://10.0.0.5:8786"),
+        scheduler_timeout: float = typer.Option(30.0, "--scheduler-timeout", min=0.1,
+                                                help="seconds to wait for the Dask scheduler to answer"),
         max_file_mb: float = typer.Option(200.0, "--max-file-mb", min=0.001, help="largest file or member to read"),
         max_archive_gb: float = typer.Option(16.0, "--max-archive-gb", min=0.001,
                                              help="largest uncompressed total of one archive"),
@@ -86,7 +88,7 @@ def register(app: typer.Typer) -> None:
             limits=Limits(max_bytes=max_file),
             archive_limits=ArchiveLimits(max_file_bytes=max_file, max_archive_bytes=int(max_archive_gb * 1024 * mib),
                                          max_members=max_members, max_ratio=max_ratio, max_depth=max_depth),
-            engine=engine.value, scheduler=scheduler, task_fn=task_fn, commit_seconds=commit_seconds,
+            engine=engine.value, scheduler=scheduler, scheduler_timeout=scheduler_timeout, task_fn=task_fn, commit_seconds=commit_seconds,
             retry_errors=retry_errors,
         )
         from .progress import Progress

@@ -35,6 +35,7 @@ class DaskPool:
         self.fn = resolve_task_fn(task_fn)
         self._token = uuid.uuid4().hex[:8]
         self._inflight: dict[Any, tuple[Task, float]] = {}
+        self._closed = False
         self.workers = self._threads()
         self._threads_at = time.monotonic()
 
@@ -95,6 +96,9 @@ class DaskPool:
         return out
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             if self._inflight:
                 self.client.cancel(list(self._inflight))

@@ -50,6 +50,7 @@ class BatchOptions:
     archive_limits: ArchiveLimits | None = None
     engine: str = "local"  # or "dask"
     scheduler: str | None = None  # the Dask scheduler's address, e.g. tcp://10.0.0.5:8786
+    scheduler_timeout: float = 30.0  # seconds to reach the scheduler
     task_fn: str | None = None  # "module:function" to run instead of vnplan's extraction (tests, custom extractors)
     commit_seconds: float = 1.0  # at most this much finished work waits for its transaction
     commit_files: int = 500
@@ -111,11 +112,14 @@ _END = object()
 
 
 class _Prefetch:
-    """Walks the inputs in a thread, a bounded number of files ahead, hashing each."""
+    """Walks the inputs in a thread, hashing each file, a bounded number of files (and bytes) ahead."""
 
-    def __init__(self, inputs: list[str], limits: ArchiveLimits, depth: int) -> None:
+    def __init__(self, inputs: list[str], limits: ArchiveLimits, depth: int, max_bytes: int = 256 * 2**20) -> None:
         self.q: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth))
         self._stop = threading.Event()
+        self._room = threading.Condition()
+        self._bytes = 0  # bytes of the files waiting in the queue
+        self._max_bytes = max_bytes
         self._t = threading.Thread(target=self._run, args=(inputs, limits), name="vnplan-batch-walk", daemon=True)
         self._t.start()
 
@@ -123,13 +127,18 @@ class _Prefetch:
         try:
             for item in iter_items(inputs, limits):
                 doc_id = hashlib.sha256(item.data).hexdigest() if item.data is not None else path_id(item.path)
-                if not self._put((item, doc_id)):
+                if not self._put((item, doc_id), len(item.data or b"")):
                     return
-            self._put(_END)
+            self._put(_END, 0)
         except BaseException as exc:  # handed to the loop, which stops with it
-            self._put(exc)
+            self._put(exc, 0)
 
-    def _put(self, x: Any) -> bool:
+    def _put(self, x: Any, size: int) -> bool:
+        with self._room:
+            # one file always fits, however large: the limit is on what waits beside it
+            while self._bytes and self._bytes + size > self._max_bytes and not self._stop.is_set():
+                self._room.wait(0.1)
+            self._bytes += size
         while not self._stop.is_set():
             try:
                 self.q.put(x, timeout=0.1)
@@ -139,10 +148,17 @@ class _Prefetch:
         return False
 
     def get(self, timeout: float) -> Any:
-        return self.q.get(timeout=timeout) if timeout > 0 else self.q.get_nowait()
+        x = self.q.get(timeout=timeout) if timeout > 0 else self.q.get_nowait()
+        if isinstance(x, tuple) and x[0].data is not None:
+            with self._room:
+                self._bytes -= len(x[0].data)
+                self._room.notify()
+        return x
 
     def close(self) -> None:
         self._stop.set()
+        with self._room:
+            self._room.notify_all()
         self._t.join(timeout=5)
 
 
@@ -153,7 +169,8 @@ def make_engine(opts: BatchOptions) -> Any:
             raise ValueError("the dask engine needs a scheduler address (--scheduler tcp://HOST:8786)")
         from .dask_pool import DaskPool
 
-        return DaskPool(opts.scheduler, limits=limits, timeout=opts.timeout, task_fn=opts.task_fn)
+        return DaskPool(opts.scheduler, limits=limits, timeout=opts.timeout, task_fn=opts.task_fn,
+                        connect_timeout=opts.scheduler_timeout)
     if opts.engine != "local":
         raise ValueError(f"unknown engine {opts.engine!r}: local or dask")
     from .pool import LocalPool
@@ -172,7 +189,10 @@ def _drive(inputs: list[str], opts: BatchOptions, store: Store | None, run_id: i
     finished_here: set[str] = set()  # extracted by this run: a later copy is a "duplicate", not "done-before"
     inflight: dict[str, list[Item]] = {}
     cache: OrderedDict[str, tuple[dict | None, str | None, str | None]] = OrderedDict()  # recent outcomes
-    buf: Rows = {}
+    # Finished files waiting for their transaction, one complete bundle of rows each. A bundle is
+    # built aside and appended in one step: Ctrl-C (a KeyboardInterrupt between any two bytecodes)
+    # can never leave half a file here to be committed without its done marker, or the other way.
+    pending: list[Rows] = []
     pending_files = 0
     last_commit = time.monotonic()
     engine = engine if engine is not None else make_engine(opts)
@@ -180,19 +200,19 @@ def _drive(inputs: list[str], opts: BatchOptions, store: Store | None, run_id: i
     pre = _Prefetch(inputs, alimits, depth)
 
     def commit(force: bool = False) -> None:
-        nonlocal buf, pending_files, last_commit
-        if store is None or not buf:
+        nonlocal pending, pending_files, last_commit
+        if store is None or not pending:
             return
         if not force and pending_files < opts.commit_files and time.monotonic() - last_commit < opts.commit_seconds:
             return
+        rows: Rows = {}
+        for bundle in pending:
+            merge_rows(rows, bundle)
         try:
-            store.write(buf)
+            store.write(rows)
         except Exception as exc:  # a full disk, a lost volume: stop, keeping what is committed
             raise BatchStopped(f"cannot write to {store.path}: {exc}") from exc
-        buf, pending_files, last_commit = {}, 0, time.monotonic()
-
-    def add(table: str, row: tuple) -> None:
-        buf.setdefault(table, []).append(row)
+        pending, pending_files, last_commit = [], 0, time.monotonic()
 
     def remember(doc_id: str, outcome: tuple[dict | None, str | None, str | None]) -> None:
         if want_records:
@@ -223,9 +243,8 @@ def _drive(inputs: list[str], opts: BatchOptions, store: Store | None, run_id: i
             progress.error(r)
         return r
 
-    def source_row(doc_id: str, item: Item) -> None:
-        if store is not None:
-            add("sources", (doc_id, item.path, list(item.chain), item.size))
+    def source_row(doc_id: str, item: Item) -> tuple:
+        return (doc_id, item.path, list(item.chain), item.size)
 
     def take(item: Item, doc_id: str) -> BatchResult | None:
         """A file from the walk: its result now, or None when it went to the engine (or waits for a twin)."""
@@ -238,15 +257,16 @@ def _drive(inputs: list[str], opts: BatchOptions, store: Store | None, run_id: i
         if known:
             outcome = recall(doc_id) if want_records else None
             if not (want_records and outcome is None):  # in memory-only runs an old twin is re-extracted
-                source_row(doc_id, item)
+                if store is not None:
+                    pending.append({"sources": [source_row(doc_id, item)]})
                 if doc_id in failed_before and doc_id not in finished_here:
                     counts["error-before"] += 1  # still a failed file of this batch: the exit code says so
                 return result(item, doc_id, "duplicate" if doc_id in finished_here else "done-before", outcome)
         if item.error_kind is not None:
             if store is not None:
-                add("errors", (doc_id, "path", item.error_kind, item.error_message, item.path, item.size))
-                add("done", (doc_id, "error", run_id, 0.0))
-                source_row(doc_id, item)
+                pending.append({"errors": [(doc_id, "path", item.error_kind, item.error_message, item.path, item.size)],
+                                "done": [(doc_id, "error", run_id, 0.0)],
+                                "sources": [source_row(doc_id, item)]})
                 pending_files += 1
                 done.add(doc_id)
             finished_here.add(doc_id)
@@ -264,17 +284,20 @@ def _drive(inputs: list[str], opts: BatchOptions, store: Store | None, run_id: i
         fresh = res.doc_id not in finished_here
         rec = res.record if res.status == "ok" else None
         outcome = (rec, res.error_kind, res.error_message)
-        if store is not None and fresh:
+        if store is not None:
             first = items[0]
-            if res.status == "ok":
-                merge_rows(buf, flatten(res.doc_id, rec))
-            else:
-                add("errors", (res.doc_id, "content", res.error_kind, res.error_message, first.path, first.size))
-            add("done", (res.doc_id, res.status, run_id, round(res.seconds, 6)))
-            pending_files += 1
-            done.add(res.doc_id)
-        for it in items:
-            source_row(res.doc_id, it)
+            bundle: Rows = {}
+            if fresh:
+                if res.status == "ok":
+                    bundle = flatten(res.doc_id, rec)
+                else:
+                    bundle["errors"] = [(res.doc_id, "content", res.error_kind, res.error_message, first.path, first.size)]
+                bundle["done"] = [(res.doc_id, res.status, run_id, round(res.seconds, 6))]
+            bundle["sources"] = [source_row(res.doc_id, it) for it in items]
+            pending.append(bundle)
+            if fresh:
+                pending_files += 1
+                done.add(res.doc_id)
         finished_here.add(res.doc_id)
         remember(res.doc_id, outcome)
         out = []
@@ -383,24 +406,34 @@ def extract_many(sources: str | os.PathLike[str] | Iterable[str | os.PathLike[st
 def run_batch(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *, format: str = "duckdb",
               options: BatchOptions | None = None, progress: Progress | None = None,
               count: bool = True) -> Summary:
-    """Run a batch into ``out`` (what ``vnplan batch`` does), resuming what an earlier run left."""
+    """Run a batch into ``out`` (what ``vnplan batch`` does), resuming what an earlier run left.
+
+    Raises StoreError (the output cannot be used), BatchStopped (it could not be written
+    any more; what was committed is kept), KeyboardInterrupt, or what starting the
+    engine raised (ValueError, OSError: a Dask scheduler that does not answer).
+    """
     opts = options or BatchOptions()
     ins = _inputs(inputs)
     store = _open_store(out, format)
+    try:
+        if opts.retry_errors:
+            n = store.retry_errors()
+            if progress is not None and n:
+                progress.note(f"trying again the {n:,} files that failed before")
+        engine = make_engine(opts)  # before the run is recorded: a scheduler that cannot be reached is no run
+    except BaseException:
+        store.close()
+        raise
+    workers = getattr(engine, "workers", 1)
     counts: Counter[str] = Counter()
     status = "interrupted"
     t0 = time.monotonic()
     exported: list[Path] = []
     run_id = 0
     try:
-        if opts.retry_errors:
-            n = store.retry_errors()
-            if progress is not None and n:
-                progress.note(f"trying again the {n:,} files that failed before")
-        engine = make_engine(opts)  # before the run row: a scheduler that cannot be reached is no run
-        run_id = store.start_run(engine=opts.engine, workers=getattr(engine, "workers", 1), inputs=ins)
+        run_id = store.start_run(engine=opts.engine, workers=workers, inputs=ins)
         if progress is not None:
-            progress.start(workers=getattr(engine, "workers", 1), engine=opts.engine)
+            progress.start(workers=workers, engine=opts.engine)
             if count:
                 _count_in_background(ins, opts, progress)
         try:
@@ -411,8 +444,9 @@ def run_batch(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
             status = "stopped"
             raise
     finally:
+        engine.close()  # idempotent; _drive closes it too, unless it never started
         exported = _close_store(store, run_id, status, counts, out, format)
-        if progress is not None:
+        if progress is not None and run_id:
             progress.finish(counts, time.monotonic() - t0, status)
     return Summary(counts, time.monotonic() - t0, store.path, exported, status)
 

@@ -36,7 +36,7 @@ _RC = {
     "font.size": 9, "axes.titlesize": 10, "axes.spines.top": False, "axes.spines.right": False,
     "svg.fonttype": "none", "figure.dpi": 100,
 }
-_PALETTE = matplotlib.colormaps["tab10"].colors
+_PALETTE = matplotlib.colormaps["tab10"].colors + matplotlib.colormaps["Dark2"].colors + matplotlib.colormaps["Set1"].colors
 
 
 def _styled(func):
@@ -79,56 +79,65 @@ def _md(d: pd.Timestamp | dt.date | None) -> float | None:
 
 
 @_styled
-def timeline(c: Comparison, by: list[str] | str = ("province", "year")) -> Figure:
+def timeline(c: Comparison, by: list[str] | str = ("province", "year"), *, max_rows: int = 60) -> Figure:
     """Periods on a timeline by area: the calendar (left) and aligned on the period's start (right).
 
-    Each row is a plan: ▲ issue date, bar the first period, ● report deadline.
-    The right panel shows the lead time and the report lag in days.
+    Each row is a plan (▲ issue date, bar the first period, ● report deadline),
+    coloured by area; with more than ``max_rows`` plans each row is a group and
+    its plans are drawn over each other, translucent. The right panel shows the
+    lead time and the report lag in days.
     """
     by = by_columns(by)
     p = c.plans.copy()
     p["group"] = group_labels(p, by)
     p = p.sort_values(["group", "period_start", "plan"], na_position="last", kind="stable").reset_index(drop=True)
-    groups = list(dict.fromkeys(p["group"]))
-    color = {g: _PALETTE[i % len(_PALETTE)] for i, g in enumerate(groups)}
-    n = max(len(p), 1)
-    fig = Figure(figsize=(11, 1.2 + 0.38 * n))
+    many = len(p) > max_rows
+    keys = list(p["group"]) if many else [f"{g}  {_short(pl, 14)}" for g, pl in zip(p["group"], p["plan"])]
+    rows = list(dict.fromkeys(keys))
+    row_of = {k: len(rows) - 1 - i for i, k in enumerate(rows)}
+    area_key = group_labels(p, by[:1]) if by else p["group"]
+    areas = list(dict.fromkeys(area_key))
+    color = {a: _PALETTE[i % len(_PALETTE)] for i, a in enumerate(areas)}
+    alpha = 0.35 if many else 0.85
+    fig = Figure(figsize=(11, 1.2 + 0.38 * max(len(rows), 1)))
     ax1, ax2 = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 2]})
-    ys = np.arange(len(p))[::-1]
     same_year = p["period_start"].dropna().dt.year.nunique() <= 1
-    for y, r in zip(ys, p.itertuples()):
-        col = color[r.group]
+    for key_, area, r in zip(keys, area_key, p.itertuples()):
+        y = row_of[key_]
+        col = color[area]
+        s, e, iss, rep = r.period_start, r.period_end, r.issued_date, r.report_deadline
         if same_year:
-            s, e = r.period_start, r.period_end
-            iss, rep = r.issued_date, r.report_deadline
             conv = (lambda d: None if d is None or pd.isna(d) else matplotlib.dates.date2num(pd.Timestamp(d)))
         else:
-            s, e, iss, rep = r.period_start, r.period_end, r.issued_date, r.report_deadline
             conv = _md
         xs, xe, xi, xr = conv(s), conv(e), conv(iss), conv(rep)
         if xs is not None and xe is not None:
-            ax1.barh(y, xe - xs + 1, left=xs, height=0.55, color=col, alpha=0.85)
+            ax1.barh(y, xe - xs + 1, left=xs, height=0.55, color=col, alpha=alpha)
         if xi is not None:
-            ax1.plot([xi], [y], marker="^", color=col, ms=7, ls="none")
+            ax1.plot([xi], [y], marker="^", color=col, ms=7, ls="none", alpha=1 if not many else 0.5)
         if xr is not None:
-            ax1.plot([xr], [y], marker="o", color="black", ms=5, ls="none")
-        if xi is not None and xs is not None:
+            ax1.plot([xr], [y], marker="o", color="black", ms=5, ls="none", alpha=1 if not many else 0.4)
+        if xi is not None and xs is not None and not many:
             ax1.plot([xi, xs], [y, y], color=col, lw=1, ls=":")
         # Aligned panel: days from the period's start.
         if pd.notna(r.period_days):
-            ax2.barh(y, int(r.period_days), left=0, height=0.55, color=col, alpha=0.85)
+            ax2.barh(y, int(r.period_days), left=0, height=0.55, color=col, alpha=alpha)
             if pd.notna(r.lead_days):
                 ax2.plot([-int(r.lead_days)], [y], marker="^", color=col, ms=7, ls="none")
-                ax2.plot([-int(r.lead_days), 0], [y, y], color=col, lw=1, ls=":")
+                if not many:
+                    ax2.plot([-int(r.lead_days), 0], [y, y], color=col, lw=1, ls=":")
+                    ax2.annotate(f"{int(r.lead_days)} d", (-int(r.lead_days), y), xytext=(-6, 5),
+                                 textcoords="offset points", fontsize=7, ha="right")
             if pd.notna(r.report_lag_days):
                 xr2 = int(r.period_days) - 1 + int(r.report_lag_days)
                 ax2.plot([xr2], [y], marker="o", color="black", ms=5, ls="none")
-                ax2.annotate(f"+{int(r.report_lag_days)}", (xr2, y), xytext=(4, -3), textcoords="offset points", fontsize=7)
-            if pd.notna(r.lead_days):
-                ax2.annotate(f"{int(r.lead_days)} d", (-int(r.lead_days), y), xytext=(-6, 5),
-                             textcoords="offset points", fontsize=7, ha="right")
+                if not many:
+                    ax2.annotate(f"+{int(r.report_lag_days)}", (xr2, y), xytext=(4, -3), textcoords="offset points",
+                                 fontsize=7)
+    ys = [row_of[k] for k in rows]
     ax1.set_yticks(ys)
-    ax1.set_yticklabels([f"{g}  {_short(pl, 14)}" for g, pl in zip(p["group"], p["plan"])])
+    counts = pd.Series(keys).value_counts()
+    ax1.set_yticklabels([f"{k} ({counts[k]})" if many else k for k in rows])
     if same_year:
         ax1.xaxis_date()
         ax1.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d/%m/%Y"))
@@ -147,8 +156,8 @@ def timeline(c: Comparison, by: list[str] | str = ("province", "year")) -> Figur
     ax2.axvline(0, color="grey", lw=0.8)
     ax2.set_xlabel("days from the period's start")
     ax2.set_title("Lead time and report lag")
-    handles = [matplotlib.patches.Patch(color=color[g], label=g) for g in groups]
-    if handles and len(groups) <= 12:
+    handles = [matplotlib.patches.Patch(color=color[a], label=a) for a in areas]
+    if handles and len(areas) <= 12:
         ax2.legend(handles=handles, loc="lower right", fontsize=7, frameon=False)
     fig.tight_layout()
     return fig
@@ -272,33 +281,48 @@ def network(c: Comparison, *, max_labels: int = 60) -> Figure:
 
 
 @_styled
-def reuse_matrix(c: Comparison) -> Figure:
+def reuse_matrix(c: Comparison, by: list[str] | str = ("province",), *, max_rows: int = 40) -> Figure:
     """Plan × plan: the share of the row plan's duties and activity items that are
-    near-copies of the column plan's."""
-    labels = list(c.plans["plan"])
-    idx = {d: i for i, d in enumerate(c.plans["doc_id"])}
-    n = len(labels)
-    m = np.full((n, n), np.nan)
+    near-copies of the column plan's. With more than ``max_rows`` plans, groups × groups:
+    the mean of that share over the plans of the two groups."""
+    plans = c.plans
+    n = len(plans)
+    idx = {d: i for i, d in enumerate(plans["doc_id"])}
+    m = np.zeros((n, n))
     for r in c.reuse.itertuples():
         i, j = idx[r.a], idx[r.b]
         m[i, j] = r.share_a
         m[j, i] = r.share_b
-    size = 2.5 + 0.45 * max(n, 1)
+    np.fill_diagonal(m, np.nan)
+    if n > max_rows:
+        g = group_labels(plans, by_columns(by)).to_numpy()
+        labels = sorted(set(g), key=str)
+        gm = np.full((len(labels), len(labels)), np.nan)
+        for a_, ga in enumerate(labels):
+            for b_, gb in enumerate(labels):
+                block = m[np.ix_(g == ga, g == gb)]
+                if np.isfinite(block).any():
+                    gm[a_, b_] = np.nanmean(block)
+        m, ticks, what = gm, labels, "mean share of a row group's plan copied from a column group's plan"
+    else:
+        ticks, what = [_short(x, 14) for x in plans["plan"]], "share of the row plan's duties and activity items that are near-copies"
+    k = len(ticks)
+    size = 2.5 + 0.45 * max(k, 1)
     fig = Figure(figsize=(min(size + 1.5, 16), min(size, 14)))
     ax = fig.subplots()
     finite = m[np.isfinite(m)]
     im = ax.imshow(np.nan_to_num(m, nan=0.0), cmap="Oranges", vmin=0, vmax=max(0.5, float(finite.max()) if finite.size else 0.5))
-    ax.set_xticks(range(n))
-    ax.set_xticklabels([_short(x, 14) for x in labels], rotation=45, ha="right")
-    ax.set_yticks(range(n))
-    ax.set_yticklabels([_short(x, 14) for x in labels])
-    if n <= 25:
+    ax.set_xticks(range(k))
+    ax.set_xticklabels(ticks, rotation=45, ha="right")
+    ax.set_yticks(range(k))
+    ax.set_yticklabels(ticks)
+    if k <= 25:
         for (i, j), v in np.ndenumerate(m):
-            if not np.isnan(v) and v > 0:
+            if np.isfinite(v) and v > 0:
                 ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=7)
     ax.set_xlabel("copied from (column)")
-    ax.set_ylabel("plan (row)")
-    ax.set_title("Reuse: share of the row plan's duties and activity items that are near-copies")
+    ax.set_ylabel("plan (row)" if n <= max_rows else "group (row)")
+    ax.set_title("Reuse: " + what)
     fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02, format=matplotlib.ticker.PercentFormatter(1.0))
     ax.spines[:].set_visible(False)
     fig.tight_layout()

@@ -10,15 +10,19 @@ abbreviations folded) reaches ``threshold``; passages are paired one to one,
 best first, so a copied item is counted once. The share of a plan that is
 reused is its paired passages over all its passages.
 
-For many plans every passage is scored against every other in blocks with
-``rapidfuzz.process.cdist`` (C++, all cores), keeping only scores above the
-threshold, so a collection of hundreds of plans stays in memory.
+For a collection, scoring every passage against every other is quadratic;
+a product of hashed word-count vectors (numpy, in blocks) picks the pairs
+worth scoring and rapidfuzz scores only those, so hundreds of plans take
+seconds. Two given plans are scored exhaustively with ``process.cdist``.
 """
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,8 +53,9 @@ class Passage:
     start: int | None = None  # offsets in the plan's text, where known
     end: int | None = None
 
-    @property
+    @functools.cached_property
     def norm(self) -> str:
+        """The matching key of the text (computed once: scoring uses it many times)."""
         return _norm(self.text)
 
 
@@ -235,6 +240,55 @@ def reuse_pair(a: PlanInput, b: PlanInput, *, threshold: float = THRESHOLD,
     return ReusePair(a.doc_id, b.doc_id, a.label, b.label, len(pa), len(pb), _match_frame(pa, pb, pairs))
 
 
+# Candidate pairs for the exact score: passages whose hashed word and word-pair
+# counts have a cosine of at least this. Near-copies (ratio >= 80) score 0.7 and
+# more in the corpus; 0.45 keeps every one of them and drops most other pairs.
+_COSINE = 0.45
+_DIM = 1024
+
+
+def _vectors(norms: list[str]) -> np.ndarray:
+    """Unit vectors of hashed word and word-pair counts (stable hash: the same on every run)."""
+    cache: dict[str, int] = {}
+    x = np.zeros((len(norms), _DIM), dtype=np.float32)
+    for i, n in enumerate(norms):
+        w = n.split()
+        feats = w + [a + " " + b for a, b in zip(w, w[1:])]
+        idx = []
+        for f in feats:
+            h = cache.get(f)
+            if h is None:
+                h = cache[f] = zlib.crc32(f.encode("utf-8")) % _DIM
+            idx.append(h)
+        if idx:
+            x[i] = np.bincount(idx, minlength=_DIM)
+    norm = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norm == 0, 1, norm)
+
+
+def _near_pairs(norms: list[str], owner: np.ndarray, threshold: float, block: int) -> list[tuple[float, int, int]]:
+    """(score, i, j) for i < j of different plans whose rapidfuzz ratio reaches ``threshold``.
+
+    Scoring every pair is quadratic in passages (hundreds of plans: 10^8 pairs);
+    a matrix product of hashed word vectors (BLAS) finds the pairs worth scoring,
+    then rapidfuzz scores only those.
+    """
+    x = _vectors(norms)
+    out = []
+    for r0 in range(0, len(norms), block):
+        sim = x[r0:r0 + block] @ x.T
+        ii, jj = np.nonzero(sim >= _COSINE)
+        for i, j in zip(ii.tolist(), jj.tolist()):
+            gi = r0 + i
+            if gi >= j or owner[gi] == owner[j]:
+                continue  # each pair once, never a plan with itself
+            a, b = norms[gi], norms[j]
+            score = 100.0 if a == b else fuzz.ratio(a, b, score_cutoff=threshold)
+            if score >= threshold:
+                out.append((float(score), gi, j))
+    return out
+
+
 def reuse_table(plans: list[PlanInput], *, threshold: float = THRESHOLD, block: int = 2000,
                 cache: dict[str, list[Passage]] | None = None) -> pd.DataFrame:
     """Reuse between every two plans that share at least one near-copy passage.
@@ -258,17 +312,9 @@ def reuse_table(plans: list[PlanInput], *, threshold: float = THRESHOLD, block: 
     norms = [p.norm for p in allp]
     own = np.asarray(owner)
     found: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
-    for r0 in range(0, len(norms), block):
-        m = process.cdist(norms[r0:r0 + block], norms, scorer=fuzz.ratio, score_cutoff=threshold,
-                          dtype=np.float32, workers=-1)
-        ii, jj = np.nonzero(m >= threshold)
-        for i, j in zip(ii, jj):
-            gi = r0 + int(i)
-            ka, kb = own[gi], own[j]
-            if ka >= kb:
-                continue  # each pair once, never a plan with itself
-            found.setdefault((int(ka), int(kb)), []).append((float(m[i, j]), gi, int(j)))
-    counts = {k: sum(1 for o in owner if o == k) for k in set(owner)}
+    for score, gi, j in _near_pairs(norms, own, threshold, block):
+        found.setdefault((int(own[gi]), int(own[j])), []).append((score, gi, j))
+    counts = Counter(owner)
     rows = []
     for (ka, kb), sc in sorted(found.items()):
         pairs = _pair(sc)

@@ -21,8 +21,8 @@ from ..textmap import Mapped
 from . import Found
 
 _NAME_TAIL = re.compile(vi(r"^(?P<upper>[^{L}]+?)\s+(?P<name>[{U}][{L}]+(?:\s+[{U}][{L}]+){1,5})\s*$"))
-_PREFIX = re.compile(r"^(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+")
-_PREFIX_ANY = re.compile(r"(?:^|\s)(?:TM|T\.M|T/M|KT|K\.T|K/T|TL|T\.L|TUQ|T\.U\.Q)\s*[./]?\s+")
+_PREFIX = re.compile(r"^(?:" + datafiles.sign_prefix_alternation() + r")\s*[./]?\s+")
+_PREFIX_ANY = re.compile(r"(?:^|\s)(?:" + datafiles.sign_prefix_alternation(with_acting=False) + r")\s*[./]?\s+")
 
 
 @dataclass

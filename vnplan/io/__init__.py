@@ -86,6 +86,10 @@ def pick_loader(path: str | None, data: bytes) -> Loader:
     for magic, fn in _BY_MAGIC:
         if head.startswith(magic):
             return fn
+    # A zip is a .docx when it holds word/document.xml (named in its central
+    # directory): "PK" alone would also claim .xlsx, .odt and plain archives.
+    if head.startswith(b"PK\x03\x04") and b"word/document.xml" in data and ".docx" in _BY_SUFFIX:
+        return _BY_SUFFIX[".docx"]
     suffix = Path(path).suffix.lower() if path else ""
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
