@@ -14,7 +14,6 @@ from .chars import vi
 
 import functools
 import re
-import statistics
 from dataclasses import dataclass, field
 
 from . import datafiles
