@@ -82,9 +82,9 @@ def _table(records, out) -> None:
             t.add_row(k, "" if d[k] is None else str(d[k]))
         t.add_row("area", ", ".join(f"{k}={v}" for k, v in d["area"].items() if v))
         for c in d["legal_bases"]:
-            t.add_row("legal basis", f"{c['doc_type'] or ''} {c['number'] or ''}/{c['symbol'] or ''} {c['date'] or ''} {c['issuer'] or ''}".strip())
+            t.add_row("legal basis", _cite(c, with_issuer=True))
         for c in d["references"]:
-            t.add_row("reference", f"{c['doc_type'] or ''} {c['number'] or ''}/{c['symbol'] or ''} {c['date'] or ''}".strip())
+            t.add_row("reference", _cite(c))
         for p in d["periods"]:
             t.add_row("period", f"{p['start']} → {p['end']}  {p['label'] or ''}")
         for e in d["events"]:
@@ -99,6 +99,14 @@ def _table(records, out) -> None:
         for w in r.warnings:
             t.add_row("[yellow]warning[/yellow]", f"{w.code}: {w.message}")
         console.print(t)
+
+
+def _cite(c: dict, with_issuer: bool = False) -> str:
+    number = f"{c['number'] or ''}/{c['symbol']}" if c["symbol"] else (c["number"] or "")
+    parts = [c["doc_type"] or "", number, c["date"] or "", (c["issuer"] or "") if with_issuer else ""]
+    if not c["number"] and c["subject"]:
+        parts.append(c["subject"][:60])
+    return " ".join(x for x in parts if x)
 
 
 @app.command()

@@ -103,6 +103,10 @@ def register(app: typer.Typer) -> None:
         except StoreError as exc:
             print(f"vnplan batch: {exc}", file=sys.stderr)
             raise typer.Exit(2)
+        except ImportError as exc:
+            print(f"vnplan batch: {exc.name or exc} is not installed; vnplan batch needs duckdb and pyarrow "
+                  "(and dask[distributed] for --engine dask)", file=sys.stderr)
+            raise typer.Exit(2)
         except BatchStopped as exc:
             print(f"vnplan batch: {exc}\nvnplan batch: the files finished so far are kept; make room and run the "
                   "same command again to go on", file=sys.stderr)

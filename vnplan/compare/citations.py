@@ -39,7 +39,8 @@ __all__ = ["CiteRef", "cite_ref", "same_document", "citation_tables", "citation_
 def _type_codes() -> dict[str, str]:
     """Folded type code → the code as written ("qd" → "QĐ")."""
     dt_ = datafiles.doctypes()
-    codes = {_fold_code(c): c for c in dt_.symbol_codes}
+    # The type codes of the official list; older data files also listed extra symbol codes.
+    codes = {_fold_code(c): c for c in getattr(dt_, "symbol_codes", [])}
     for t in dt_.types:
         codes.setdefault(_fold_code(t.code), t.code)
     return codes

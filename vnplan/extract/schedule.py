@@ -254,7 +254,7 @@ def _event_name(ftext: str, text: str, dm: DateMention, event_re: re.Pattern[str
     return None
 
 
-_NAME_STOP = re.compile(r"\s(?:tổ chức|được|sẽ|diễn ra|vào|lúc|tại|ngày|từ|trong|với|theo|do)\b|[,:;(.]|\d")
+_NAME_STOP = re.compile(r"\s(?:tổ chức|được|sẽ|diễn ra|vào|lúc|tại|ngày|từ|trong|với|theo|do)\b|[,:;(.“\"|]|\d")
 
 
 def _name_from(text: str, s: int, e: int) -> str:
