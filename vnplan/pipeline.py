@@ -13,13 +13,13 @@ from datetime import date
 from . import layout, segment
 from .citations import Citation, mapped_citations
 from .document import Document
-from .extract import Found
-from .extract.assignments import read_assignments
-from .extract.bases import read_bases, read_references
-from .extract.closing import read_closing
-from .extract.header import read_header, self_citation
-from .extract.schedule import read_schedule
-from .extract.title import read_theme, read_title
+from .extractors import Found
+from .extractors.assignments import read_assignments
+from .extractors.bases import read_bases, read_references
+from .extractors.closing import read_closing
+from .extractors.header import read_header, self_citation
+from .extractors.schedule import read_schedule
+from .extractors.title import read_theme, read_title
 from .models import (
     Area,
     AreaDetail,

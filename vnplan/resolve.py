@@ -12,7 +12,7 @@ from datetime import date
 
 from . import datafiles
 from .citations import Citation
-from .extract import Found
+from .extractors import Found
 from .gazetteer import AreaMention, gazetteer
 from .models import Area, AreaDetail
 from .normalize import expand_abbreviations, fold
@@ -115,7 +115,10 @@ def resolve_area(issuer: Found | None, hdr, st: Structure, bases: list[Citation]
                     given[units[0].level] = (place.value, place)
 
     # Hints: places named in the document (the parent's area in the bases, the body).
-    head_text = "\n".join(p.text for p in st.paras[:400])
+    # The header, title, preamble and the start of the body name the places that matter.
+    main = st.main
+    near = main.header + main.title + main.preamble + main.body[:40]
+    head_text = "\n".join(p.text for p in near)
     hint_mentions = _mentions(head_text, year)
     hints = [m.name for m in hint_mentions]
     for c in bases:

@@ -69,8 +69,8 @@ class _Scan:
         """Periods, events and deadlines of one paragraph (or one table cell)."""
         deadline_re, notdl_re, event_re, label_re = _cue_res()
         text = m.text
-        if not re.search(r"\d", text):
-            return
+        if not _MAYBE_DATE.search(text):
+            return  # most paragraphs have no date at all: skip the date finder
         ftext = fold(text)
         cores = [(c.start(), c.end()) for c in find_cores(text)]
         for dm in find_dates(text, default_year=self.year):
@@ -133,6 +133,8 @@ class _Scan:
             self.text(p, cell, previous)
 
 
+# A day and month written somehow ("08/9", "8-9", "ngày 8", "tháng 9"): worth running the date finder.
+_MAYBE_DATE = re.compile(r"\d\s*[/.-]\s*\d|(?:ngày|tháng|Ngày|Tháng|NGÀY|THÁNG)\s*\**\s*\d")
 _HAN = re.compile(r"(?:^|[;:.]\s|^\W*[-+•*]\s*)(?:thời hạn|hạn chót|hạn cuối|hạn)\b(?P<obj>[^:;.]{0,80}):\s*(?:ngày\s*)?$")
 
 
