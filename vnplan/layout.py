@@ -32,6 +32,7 @@ _DECORATION = re.compile(r"^\s*(?:[-_=*~.]\s*){3,}$")
 _LAYOUT_GAP = re.compile(r"\S( {4,})(?=\S)")
 # Only what needs changing: runs of two or more, and tabs or odd spaces (a single " " is left alone).
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]{2,}|[\t\u00a0\u2002-\u200b\u3000]")
+_EMPTY = Mapped("", [])  # shared by blank lines; never mutated
 _TRAILING_RULE = re.compile(r"\s*[-_=–]{3,}\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.I)
 _BULLET_STAR = re.compile(r"^\s*\*(?=\s)")
@@ -224,6 +225,9 @@ def _merged_header(raw: str) -> list[tuple[int, int]] | None:
 def _add_physical(out: list[Line], text: str, s: int, e: int, page: int, layout: bool) -> None:
     raw = text[s:e]
     idx = len(out)
+    if not raw or raw.isspace():
+        out.append(Line(idx, s, e, _EMPTY, page))
+        return
     if _TABLE_RULE.match(raw) or _DECORATION.match(raw) or _PAGE_NUMBER.match(raw.strip()):
         # Rules, decorations and running page numbers ("- 2 -", "Trang 3", "2") are
         # not text: they become blank lines, so a sentence broken by a page reads on.
@@ -277,6 +281,14 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return start_re, dangle_re
 
 
+_DASH_YEAR = re.compile(r"^[-–]\s?\d{4}\b")
+_ENDS_YEAR = re.compile(r"\d{4}$")
+_LIST_ITEM = re.compile(r"^[-–+•]\s")
+_SOFT_END = re.compile(r"(?:[;,]|\.\.\.|…)\W{0,2}$")
+_NUMBER_START = re.compile(r"^(?:\d{1,5}\s*/|\d{1,2}[./-]\d{1,2}[./-]\d{4})")
+_ENDS_BEFORE_NUMBER = re.compile(r"(?:số|ngày|tháng|năm|Điều|khoản|điểm)$", re.I)
+_DIGITS = re.compile(r"\d+")
+_NUM_LABEL = re.compile(r"^\d{1,2}\s*[.)/]")
 _TERMINAL = re.compile(r"(?:[.;:!?…]|\./\.|\.\*+|[.;:]\W{0,3})$")
 _SIGN_LINE = re.compile(vi(r"^(?:" + datafiles.sign_prefix_alternation() + r")[.\s/]\s*[{U}]"))
 
@@ -325,7 +337,7 @@ def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated:
     if prev.cells > 1 or nxt.cells > 1:
         # Cells of one row are separate blocks; a cell never runs into the next row.
         return False
-    if re.match(r"^[-–]\s?\d{4}\b", n) and re.search(r"\d{4}$", p):
+    if _DASH_YEAR.match(n) and _ENDS_YEAR.search(p):
         return True  # a year range wrapped before its dash: "giai đoạn 2021\n- 2025"
     if MARKER.match(n) and not _continuation_number(p, n):
         return False
@@ -342,10 +354,10 @@ def continues(prev: Line, nxt: Line, width: int, wrapped: bool, blank_separated:
         return True  # a bold numbered heading broken over two bold spans
     if p.endswith(",") and not _block_boundary(p, n):
         return True
-    if re.match(r"^[-–+•]\s", p) and not _TERMINAL.search(p) and len(n) <= 40 and re.search(r"[;.]$", n) \
+    if _LIST_ITEM.match(p) and not _TERMINAL.search(p) and len(n) <= 40 and n[-1:] in ";." \
             and not _SIGN_LINE.match(n):
         return True  # the tail of a list item wrapped in a narrow column ("- Trường ĐH X, Trường" / "ĐHVH;")
-    if _starts_lower(n) and re.search(r"(?:[;,]|\.\.\.|…)\W{0,2}$", p):
+    if _starts_lower(n) and _SOFT_END.search(p):
         # A hard wrap right after a semicolon: the sentence goes on in lower case.
         return True
     if _TERMINAL.search(p):
@@ -423,7 +435,7 @@ def _continuation_number(p: str, n: str) -> bool:
     """
     if _TERMINAL.search(p):
         return False
-    return bool(re.match(r"^(?:\d{1,5}\s*/|\d{1,2}[./-]\d{1,2}[./-]\d{4})", n)) or bool(re.search(r"(?:số|ngày|tháng|năm|Điều|khoản|điểm)$", p.strip(), re.I))
+    return bool(_NUMBER_START.match(n)) or bool(_ENDS_BEFORE_NUMBER.search(p.strip()))
 
 
 def paragraphs(lines: list[Line], layout: bool = False) -> list[Para]:
@@ -466,11 +478,11 @@ def _make_para(lines: list[Line]) -> Para:
         kind = mk.lastgroup or ""
         label = mk.group(0).strip()
         if kind == "nested":
-            depth = len(re.findall(r"\d+", label))
+            depth = len(_DIGITS.findall(label))
             kind = f"nested{depth}"
         elif kind == "num":
             # "2021-2030" or "03 nhà trường" are not outline numbers.
-            if not re.match(r"^\d{1,2}\s*[.)/]", label):
+            if not _NUM_LABEL.match(label):
                 kind = ""
         if kind:
             para.marker = kind
