@@ -500,6 +500,10 @@ def detect(data: bytes | str, *, sample_words: int = SAMPLE_WORDS) -> Detection:
         except UnicodeDecodeError:
             pass
     text = code_string(data)
+    try:
+        _lexicon()
+    except DataFileError as exc:  # without the syllable list there is no evidence: convert nothing
+        return Detection(None, 0.0, f"cannot judge legacy encodings: {exc}")
     best: tuple[float, str, _Tally] | None = None
     for enc in _candidates(data):
         t = _tally(text, enc, sample_words)
