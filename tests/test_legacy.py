@@ -344,8 +344,6 @@ def test_html_in_vni_font_loses_the_vague_warning() -> None:
     assert "legacy-encoding" in codes and "legacy-font" not in codes
 
 
-@pytest.mark.xfail(strict=True, reason="bug: vnplan.io.pdf sends legacy-font text layers to OCR (text_layer_problem "
-                                       "says 'garbage') instead of converting them; see the hardening report")
 def test_pdf_with_a_tcvn3_text_layer_is_converted_not_ocred() -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas

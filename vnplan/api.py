@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import legacy
 from .document import Document
 from .errors import EmptyDocumentError, ExtractionError, VnplanError
 from .io import Limits, load as _load
@@ -26,7 +27,12 @@ def extract_text(text: str, *, path: str | None = None) -> PlanRecord:
     """The plan record of a text (plain text or markdown)."""
     if not isinstance(text, str):
         raise TypeError("extract_text takes a str; use extract() for files and bytes")
+    # Text copied out of an old file typed in a legacy font ("Thùc hiÖn") is converted,
+    # as the file loaders do.
+    text, font = legacy.repair_text(text)
     doc = Document(text=canonical_text(text), path=path, format="text")
+    if font is not None:
+        doc.warnings.extend(legacy.encoding_warnings("utf-8", font))
     return extract_document(doc)
 
 

@@ -19,13 +19,19 @@ from .text import canonical_text, decode_bytes
 
 @dataclass(frozen=True)
 class Limits:
-    """Sane bounds a user can raise: bytes per file, pages, pixels per image, OCR seconds per page."""
+    """Sane bounds a user can raise: bytes per file, pages, pixels per image, OCR seconds.
+
+    ``ocr_seconds_total`` bounds the OCR of one file: a scanned plan of a few dozen
+    pages takes a minute or two; a PDF of two thousand image pages would take hours.
+    Pages past the budget are left empty, with an ``ocr-budget`` warning.
+    """
 
     max_bytes: int = 200 * 1024 * 1024
     max_text_chars: int = 20_000_000
     max_pages: int = 2000
     max_pixels: int = 120_000_000
     ocr_seconds_per_page: float = 120.0
+    ocr_seconds_total: float = 600.0
 
 
 Loader = Callable[[str | None, bytes, Limits], Document]

@@ -219,7 +219,7 @@ def html_lines(text: str) -> list[tuple[str, str]]:
     if not text.strip():
         raise EmptyDocumentError("the HTML file is empty")
     try:
-        root = lhtml.document_fromstring(text, parser=lhtml.HTMLParser(remove_comments=True, remove_pis=True, no_network=True))
+        root = lhtml.document_fromstring(text, parser=lhtml.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
         raise CorruptFileError(f"cannot parse the HTML ({exc})") from exc
     em = _Emitter()

@@ -23,10 +23,12 @@ from __future__ import annotations
 import ctypes
 import re
 import statistics
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import legacy
 from ..document import Anchor, Document
 from ..errors import (
     CorruptFileError,
@@ -1010,6 +1012,8 @@ def _read_page_pdfium(pdf, i: int, warnings: list[tuple[str, str]], needs_ocr: d
             warnings.append(("signature-stamp", f"page {i + 1}: dropped digital-signature stamp text"))
         text = "\n".join(r.text for r in rows)
         problem = text_layer_problem(text)
+        if problem == "garbage" and legacy.detect(text).encoding:
+            problem = None  # a legacy font (TCVN3, VNI ...): converted after loading, not OCR'd
         image_cover = pg.image_cover() if problem or len(text) < 400 else 0.0
         if problem == "empty" and image_cover == 0.0:
             problem = None  # a genuinely blank page: nothing to OCR
@@ -1085,13 +1089,20 @@ def _assemble(
     pages: list[tuple[int, int]] = []
     ocr_pages: list[int] = []
     pos = 0
+    ocr_started = None
+    skipped: list[int] = []
     for i, lay in enumerate(layouts):
         if i:
             parts.append("\f")
             pos += 1
         start = pos
         if i in needs_ocr:
-            pos = _append_ocr(data, i, limits, needs_ocr[i], parts, anchors, pos, warnings, ocr_pages, lay.height)
+            if ocr_started is None:
+                ocr_started = time.monotonic()
+            if time.monotonic() - ocr_started > limits.ocr_seconds_total:
+                skipped.append(i + 1)  # the file's OCR budget is spent: leave the page empty
+            else:
+                pos = _append_ocr(data, i, limits, needs_ocr[i], parts, anchors, pos, warnings, ocr_pages, lay.height)
         else:
             for li, line in enumerate(layout_lines(lay.rows, i, lay.height)):
                 if li:
@@ -1113,6 +1124,10 @@ def _assemble(
     anchors.sort(key=lambda a: (a.start, a.end))
     doc = Document(text=text, path=path, format="pdf", pages=pages, anchors=anchors, warnings=warnings)
     doc.meta["page_count"] = len(layouts)
+    if skipped:
+        warnings.append(("ocr-budget", f"OCR stopped after {len(ocr_pages)} pages: the {limits.ocr_seconds_total:.0f} s "
+                         f"budget for one file was spent; pages {skipped[0]}–{skipped[-1]} are left empty "
+                         "(raise Limits.ocr_seconds_total to read them)"))
     doc.meta["ocr_pages"] = ocr_pages
     doc.meta["ocr_needed"] = [i + 1 for i in sorted(needs_ocr) if i + 1 not in ocr_pages]
     doc.meta["dropped_furniture_lines"] = removed
