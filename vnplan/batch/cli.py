@@ -59,6 +59,8 @@ def register(app: typer.Typer) -> None:
         log_every: float = typer.Option(30.0, "--log-every", min=0.0, help="seconds between progress lines when "
                                                                            "not on a terminal"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="no line per failed file"),
+        db_memory_mb: int = typer.Option(32, "--db-memory-mb", min=16, help="memory DuckDB may use for writing, "
+                                                                              "MiB (more for very large batches)"),
         commit_seconds: float = typer.Option(1.0, "--commit-seconds", min=0.0, hidden=True),
         task_fn: Optional[str] = typer.Option(None, "--task-fn", hidden=True),
     ) -> None:
@@ -89,7 +91,7 @@ def register(app: typer.Typer) -> None:
             archive_limits=ArchiveLimits(max_file_bytes=max_file, max_archive_bytes=int(max_archive_gb * 1024 * mib),
                                          max_members=max_members, max_ratio=max_ratio, max_depth=max_depth),
             engine=engine.value, scheduler=scheduler, scheduler_timeout=scheduler_timeout, task_fn=task_fn, commit_seconds=commit_seconds,
-            retry_errors=retry_errors,
+            retry_errors=retry_errors, db_memory_mb=db_memory_mb,
         )
         from .progress import Progress
 
@@ -102,21 +104,21 @@ def register(app: typer.Typer) -> None:
             summary = run_batch(inputs, out, format=format.value, options=options, progress=shown)
         except StoreError as exc:
             print(f"vnplan batch: {exc}", file=sys.stderr)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         except ImportError as exc:
             print(f"vnplan batch: {exc.name or exc} is not installed; vnplan batch needs duckdb and pyarrow "
                   "(and dask[distributed] for --engine dask)", file=sys.stderr)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         except BatchStopped as exc:
             print(f"vnplan batch: {exc}\nvnplan batch: the files finished so far are kept; make room and run the "
                   "same command again to go on", file=sys.stderr)
-            raise typer.Exit(3)
+            raise typer.Exit(3) from None
         except KeyboardInterrupt:
             print("vnplan batch: interrupted; run the same command again to go on", file=sys.stderr)
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
         except (ValueError, OSError) as exc:
             print(f"vnplan batch: {exc}", file=sys.stderr)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         finally:
             signal.signal(signal.SIGTERM, old)
         raise typer.Exit(summary.exit_code)

@@ -57,6 +57,7 @@ class BatchOptions:
     max_tasks_per_child: int = 1000
     retry_errors: bool = False  # forget earlier errors and try those files again
     prefetch: int = 0  # files read ahead of the workers; 0: twice the workers, plus four
+    db_memory_mb: int = 32  # DuckDB's buffer pool in the writing process (it spills beyond; grown on demand)
 
     def worker_count(self) -> int:
         from .pool import default_workers
@@ -386,7 +387,7 @@ def extract_many(sources: str | os.PathLike[str] | Iterable[str | os.PathLike[st
         raise TypeError("give either options= or option keywords, not both")
     inputs = _inputs(sources)
     counts: Counter[str] = Counter()
-    store = _open_store(out, format) if out is not None else None
+    store = _open_store(out, format, opts.db_memory_mb) if out is not None else None
     run_id = 0
     status = "interrupted"
     try:
@@ -414,7 +415,7 @@ def run_batch(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
     """
     opts = options or BatchOptions()
     ins = _inputs(inputs)
-    store = _open_store(out, format)
+    store = _open_store(out, format, opts.db_memory_mb)
     try:
         if opts.retry_errors:
             n = store.retry_errors()
@@ -457,7 +458,7 @@ def _inputs(sources: Any) -> list[str]:
     return expand_inputs(sources)
 
 
-def _open_store(out: str | os.PathLike[str], format: str) -> Store:
+def _open_store(out: str | os.PathLike[str], format: str, memory_mb: int = 32) -> Store:
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
     out_path = Path(out)
@@ -465,7 +466,7 @@ def _open_store(out: str | os.PathLike[str], format: str) -> Store:
         raise StoreError(f"{out_path} is a folder; --format duckdb writes one database file (e.g. {out_path}/batch.duckdb)")
     if format != "duckdb" and out_path.exists() and not out_path.is_dir():
         raise StoreError(f"{out_path} is a file; --format {format} writes a folder of table files")
-    return Store(database_path(out_path, format))
+    return Store(database_path(out_path, format), memory_mb=memory_mb)
 
 
 def _close_store(store: Store | None, run_id: int, status: str, counts: Counter[str],

@@ -90,6 +90,8 @@ def walk_7z(walker: _Walker, f: BinaryIO, chain: tuple[str, ...], budget: _Budge
                 self.name = name
                 self.buf = io.BytesIO()
                 self.too_big = False
+                self.closed = False
+                writers.append(self)
 
             def write(self, s: bytes | bytearray) -> int:
                 if stop.is_set():
@@ -113,6 +115,9 @@ def walk_7z(walker: _Walker, f: BinaryIO, chain: tuple[str, ...], budget: _Budge
                 return self.buf.tell()
 
             def close(self) -> None:
+                if self.closed:
+                    return
+                self.closed = True
                 put((self.name, None if self.too_big else self.buf.getvalue()))
                 self.buf = io.BytesIO()
 
@@ -123,9 +128,14 @@ def walk_7z(walker: _Walker, f: BinaryIO, chain: tuple[str, ...], budget: _Budge
             def create(self, filename: str) -> Py7zIO:
                 return Writer(by_output.get(filename, filename))
 
+        writers: list[Any] = []
+
         def run() -> None:
             try:
                 sz.extract(targets=wanted, factory=Factory())
+                # a py7zr without the per-member close() hook: hand over what it wrote, at the end
+                for w in writers:
+                    w.close()
                 put(_DONE)
             except _Abort:
                 pass

@@ -50,24 +50,45 @@ def database_path(out: str | os.PathLike[str], fmt: str) -> Path:
     return out if fmt == "duckdb" else out / JOURNAL
 
 
+# Why these settings: the parent writes while the workers extract, on the same cores, for hours.
+# One DuckDB thread leaves the cores to the workers. A bounded buffer pool keeps memory flat as the
+# database grows (DuckDB otherwise caches what it wrote, up to 80% of RAM). Smaller row groups
+# bound what a checkpoint compresses at once: with DuckDB's default (122,880 rows) the parent's
+# memory jumped by ~80 MiB whenever the provenance table completed a row group.
+ROW_GROUP_SIZE = 16_384
+EXPORT_MEMORY = "1GB"
+
+
 class Store:
-    def __init__(self, path: str | os.PathLike[str], *, memory_limit: str = "512MB") -> None:
+    def __init__(self, path: str | os.PathLike[str], *, memory_mb: int = 32) -> None:
         import duckdb
 
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.memory_mb = max(16, int(memory_mb))
+        self.memory_limit = f"{self.memory_mb}MB"
+        self.con = duckdb.connect()
+        target = str(self.path).replace("'", "''")
         try:
-            self.con = duckdb.connect(str(self.path))
+            try:
+                self.con.execute(f"ATTACH '{target}' AS batch (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+            except (duckdb.BinderException, duckdb.ParserException, duckdb.NotImplementedException,
+                    duckdb.InvalidInputException):
+                self.con.execute(f"ATTACH '{target}' AS batch")  # a DuckDB without the option
+            self.con.execute("USE batch")
         except duckdb.IOException as exc:
+            self.con.close()
             if "lock" in str(exc).lower():
                 raise StoreError(f"{self.path} is in use by another process (another vnplan batch run?)") from exc
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
         except duckdb.Error as exc:
+            self.con.close()
             raise StoreError(f"{self.path} is not a DuckDB database vnplan can use: {exc}") from exc
-        # The buffer pool is a cache: bounded, so that memory stays flat however large the batch grows.
-        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
+        self.con.execute("SET threads = 1")
+        # spills (big sorts of an export) beside the database, never in the working folder
+        self.con.execute(f"SET temp_directory = '{target}.tmp'")
         self._schema()
-        self._schemas = {t: None for t in TABLES}
 
     # -- schema ---------------------------------------------------------------
 
@@ -77,7 +98,8 @@ class Store:
         from .. import __version__
 
         existing = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'batch' "
+            "AND table_schema = 'main'").fetchall()}
         if existing and "schema_version" not in existing:
             raise StoreError(f"{self.path} holds other tables than a vnplan batch's; give another --out")
         if "schema_version" in existing:
@@ -134,18 +156,33 @@ class Store:
         """All the rows of some finished files, with their ``done`` markers, in one transaction."""
         import duckdb
 
-        try:
-            self.con.begin()
-            for table, trows in rows.items():
-                if trows:
-                    self._insert(table, trows)
-            self.con.commit()
-        except BaseException:
+        for attempt in range(5):
             try:
-                self.con.rollback()
-            except duckdb.Error:
-                pass
-            raise
+                self.con.begin()
+                for table, trows in rows.items():
+                    if trows:
+                        self._insert(table, trows)
+                self.con.commit()
+                return
+            except duckdb.OutOfMemoryException:
+                self._rollback()
+                if attempt == 4:
+                    raise
+                # the indexes of a very large batch outgrew the buffer pool: give it more, try again
+                self.memory_mb *= 2
+                self.memory_limit = f"{self.memory_mb}MB"
+                self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        import duckdb
+
+        try:
+            self.con.rollback()
+        except duckdb.Error:
+            pass
 
     def _insert(self, table: str, rows: list[tuple]) -> None:
         import pyarrow as pa
@@ -211,6 +248,16 @@ class Store:
         """Write every table to DEST/TABLE.parquet or DEST/TABLE.jsonl (and DEST/records.jsonl), atomically per file."""
         dest = Path(dest)
         dest.mkdir(parents=True, exist_ok=True)
+        # sorting whole tables wants more room and all cores; the run is over
+        self.con.execute(f"SET memory_limit = '{EXPORT_MEMORY}'")
+        self.con.execute("RESET threads")
+        try:
+            return self._export(dest, fmt)
+        finally:
+            self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            self.con.execute("SET threads = 1")
+
+    def _export(self, dest: Path, fmt: str) -> list[Path]:
         written = []
         ext = "parquet" if fmt == "parquet" else "jsonl"
         for table in TABLES:
