@@ -124,6 +124,12 @@ class Para:
 _SPLIT_LETTER = re.compile(r"(?<!\S)[^\W\d_](?=\s[^\W\d_])")
 
 
+def _many_singles(t: str) -> bool:
+    """Letters standing alone make up a good part of the line ("T hành phố Hồ Chí M inh")."""
+    singles = len(_SPLIT_LETTER.findall(t))
+    return singles >= 2 and singles >= 0.15 * (t.count(" ") + 1)
+
+
 def _join_split_letters(m: Mapped) -> Mapped:
     """Letters a converter or OCR split with spaces ("T hành phố", "U B ND"), joined back
     where a lexicon of Vietnamese syllables says the joined word is real."""
@@ -137,8 +143,15 @@ def _join_split_letters(m: Mapped) -> Mapped:
     return m.apply_edits(keep) if keep else m
 
 
+# Anything a cleaning pass would change; most lines have none of it.
+_NEEDS_CLEANING = re.compile(r"[*_#\\\[\t\u00a0\u2002-\u200b\u3000]|  |[-_=–]{3}\s*$")
+
+
 def _clean_cell(m: Mapped) -> tuple[Mapped, bool, int]:
     """Markdown markers off a cell; returns (text, was it bold, heading level)."""
+    if not _NEEDS_CLEANING.search(m.text):
+        m = m.strip()
+        return (_join_split_letters(m) if _SPLIT_LETTER.search(m.text) and _many_singles(m.text) else m), False, 0
     raw = m.text.strip()
     bold = len(raw) > 4 and raw.startswith("**") and raw.rstrip(" \\").endswith("**")
     level = 0
@@ -163,8 +176,7 @@ def _clean_cell(m: Mapped) -> tuple[Mapped, bool, int]:
     m = m.sub(_SPACES, " ").strip()
     if m.text[-3:] and m.text[-1] in "-_=–":
         m = m.sub(_TRAILING_RULE, "")  # "TỈNH BÌNH ĐỊNH -------": the rule drawn under a header cell
-    singles = len(_SPLIT_LETTER.findall(m.text))
-    if singles >= 2 and singles >= 0.15 * (m.text.count(" ") + 1):
+    if _SPLIT_LETTER.search(m.text) and _many_singles(m.text):
         m = _join_split_letters(m)
     return m, bold, level
 
@@ -288,6 +300,7 @@ _SOFT_END = re.compile(r"(?:[;,]|\.\.\.|…)\W{0,2}$")
 _NUMBER_START = re.compile(r"^(?:\d{1,5}\s*/|\d{1,2}[./-]\d{1,2}[./-]\d{4})")
 _ENDS_BEFORE_NUMBER = re.compile(r"(?:số|ngày|tháng|năm|Điều|khoản|điểm)$", re.I)
 _DIGITS = re.compile(r"\d+")
+_ALNUM = re.compile(r"[^\W_]")
 _NUM_LABEL = re.compile(r"^\d{1,2}\s*[.)/]")
 _TERMINAL = re.compile(r"(?:[.;:!?…]|\./\.|\.\*+|[.;:]\W{0,3})$")
 _SIGN_LINE = re.compile(vi(r"^(?:" + datafiles.sign_prefix_alternation() + r")[.\s/]\s*[{U}]"))
@@ -457,7 +470,7 @@ def paragraphs(lines: list[Line], layout: bool = False) -> list[Para]:
     paras: list[Para] = []
     cur: list[Line] = []
     for ln in content:
-        if not any(c.isalnum() for c in ln.text):
+        if not _ALNUM.search(ln.text):
             continue  # stray markers ("* *", "|")
         if cur and continues(cur[-1], ln, width, wrapped, blank_separated, layout, cur[0]):
             cur.append(ln)
@@ -471,7 +484,7 @@ def paragraphs(lines: list[Line], layout: bool = False) -> list[Para]:
 
 
 def _make_para(lines: list[Line]) -> Para:
-    m = Mapped.join([ln.m for ln in lines], " ").collapse_spaces()
+    m = lines[0].m if len(lines) == 1 else Mapped.join([ln.m for ln in lines], " ").collapse_spaces()
     para = Para(lines=lines, m=m, bold=all(ln.bold for ln in lines), md_heading=max(ln.md_heading for ln in lines))
     mk = MARKER.match(m.text)
     if mk and mk.end() < len(m.text) or (mk and mk.lastgroup in ("roman", "num", "nested", "upper", "letter", "article", "part")):
