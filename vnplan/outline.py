@@ -30,6 +30,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     parent: Node | None = None
     closing: bool = False
+    tcth: bool | None = None  # is it a "Tổ chức thực hiện" heading (worked out once, by the extractors)
 
     @property
     def rank(self) -> float:

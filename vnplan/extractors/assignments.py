@@ -139,9 +139,18 @@ def _plain_headings() -> tuple[str, ...]:
 
 
 def _is_tcth(node: Node) -> bool:
+    """Is this the heading of the part that gives units their duties ("Tổ chức thực hiện")?"""
+    if node.tcth is None:
+        node.tcth = _tcth_heading(node)
+    return node.tcth
+
+
+def _tcth_heading(node: Node) -> bool:
     p = node.para
-    if p is None or node.style not in _HEADING_STYLES:
+    if p is None or node.style not in _HEADING_STYLES or len(p.body.text) > 120:
         return False
+    if not _HEADING_HINT.search(strip_diacritics(p.body.text.lower())):
+        return False  # none of the heading's words: most headings stop here, cheaply
     body = fold(clean_value(p.body.text) or "")
     if len(body) > 90:
         return False
@@ -149,10 +158,14 @@ def _is_tcth(node: Node) -> bool:
         return True
     # OCR damage to the heading ("TÓ CHỨC THỰC HIÊN", "T0 CHỨC THỰC HIỆN"): close enough to a known heading.
     plain = strip_diacritics(body).rstrip(" :.")
-    if len(plain) > 45:
+    if len(plain) > 45 or not _HEADING_HINT.search(plain):
         return False
     best = process.extractOne(plain, _plain_headings(), scorer=fuzz.ratio, score_cutoff=88)
     return best is not None
+
+
+# A damaged heading still has one of its words whole; only such headings are compared fuzzily.
+_HEADING_HINT = re.compile(r"thuc|hien|nhiem|trach|phan cong|to chuc")
 
 
 def read_assignments(st: Structure) -> list[FoundAssignment]:

@@ -91,7 +91,8 @@ class _Scan:
                 key = (dm.first, dm.last)
                 if key not in self.seen_periods:
                     self.seen_periods.add(key)
-                    label = _label(ftext, text, dm, label_re, self.headings.get(id(p)))
+                    h = self.headings.get(id(p))
+                    label = _label(ftext, text, dm, label_re, h.texts() if h else None)
                     self.sch.periods.append(Found((label, dm.first, dm.last), *span, "schedule.range", 0.85))
                 continue
             if dm.kind != "day" or dm.first is None:
@@ -104,7 +105,8 @@ class _Scan:
                 u = self.units.get(id(p))
                 self.add_deadline(dm.first, action or "", [u] if u else [], span, "schedule.deadline")
                 continue
-            name = _event_name(ftext, text, dm, event_re, self.headings.get(id(p)), previous)
+            h = self.headings.get(id(p))
+            name = _event_name(ftext, text, dm, event_re, h.texts() if h else None, previous)
             if name:
                 k = (dm.first, fold(name))
                 prev = _same_day_event(self.events, dm.first)
@@ -307,19 +309,34 @@ def _units_by_para(st: Structure) -> dict[int, str]:
     return out
 
 
-def _headings_by_para(st: Structure) -> dict[int, list[str]]:
-    """The numbered headings above each paragraph, nearest first (for "Thời gian:" lines)."""
-    out: dict[int, list[str]] = {}
+class _Headings:
+    """The numbered headings above a paragraph, nearest first; their text is cleaned on first use."""
+
+    __slots__ = ("paras", "_texts")
+
+    def __init__(self, paras: tuple[Para, ...]) -> None:
+        self.paras = paras
+        self._texts: list[str] | None = None
+
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = [clean_value(p.body.text) or "" for p in self.paras]
+        return self._texts
+
+
+def _headings_by_para(st: Structure) -> dict[int, _Headings]:
+    """The numbered headings above each paragraph (for "Thời gian:" lines and period labels)."""
+    out: dict[int, _Headings] = {}
     for part in st.parts:
         tree = part.tree
 
-        def visit(node: Node, above: list[str]) -> None:
+        def visit(node: Node, above: _Headings) -> None:
             for c in node.children:
                 if c.para is None:
                     continue
                 out[id(c.para)] = above
                 heading = c.style and c.style not in ("dash", "plus", "bullet")
-                visit(c, [clean_value(c.para.body.text) or ""] + above if heading else above)
+                visit(c, _Headings((c.para,) + above.paras) if heading else above)
 
-        visit(tree, [])
+        visit(tree, _Headings(()))
     return out
