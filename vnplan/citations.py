@@ -1,6 +1,6 @@
 """Finding the documents a text cites, and reading each citation's parts.
 
-A citation is found by its number and symbol ("4864/BGDĐT-GDĐT",
+A citation is found by its number and symbol ("1234/BGDĐT-GDĐT",
 "30/2020/NĐ-CP", "13-KH/TU"), which have a shape nothing else in a plan has;
 its type word, date, issuer and subject are then read around it. Laws are
 cited without a number ("Luật Giáo dục ngày 14 tháng 6 năm 2019"); those are
@@ -149,7 +149,7 @@ def parse_citations(text: str, *, default_year: int | None = None, stop: int | N
         tail = text[m.end():tail_end]
         _read_tail(c, tail, m.end(), default_year)
         if c.issuer is None:
-            # "đề nghị của Sở X tại Tờ trình số 18/TTr-SKHĐT": the issuer named before the citation.
+            # "đề nghị của Sở X tại Tờ trình số 12/TTr-SNV": the issuer named before the citation.
             pre = re.search(vi(r"\bcủa\s+(?P<iss>[{U}][^,;:()]{2,120}?)\s+tại\s*$"), text[max(0, c.start - 160):c.start])
             if pre:
                 c.issuer = clean_value(pre.group("iss"))

@@ -55,7 +55,7 @@ Documented choices:
   includes the recurring words, since the day alone is not a date.
 * **Years** must lie in 1945–2100. Two-digit years ("04/4/18" in a stamp) are
   never read: they are too easily section numbers or amounts.
-* **Not dates.** Document numbers and symbols ("4864/BGDĐT-GDĐT",
+* **Not dates.** Document numbers and symbols ("1234/BGDĐT-GDĐT",
   "30/2020/NĐ-CP", "13-KH/TU", "TCVN 14423:2025") are found by
   :func:`find_doc_number_spans` and no mention may overlap one. A clock time
   with no date next to it is not returned. Impossible dates ("42/02/2018")
@@ -450,7 +450,7 @@ _SYM_TAIL = rf"(?:[-–]{_SEG}|[ \t]?[-–][ \t]?{_SYM_HEAD}){{0,12}}"
 _RE_DOCNUM = re.compile(
     # Every alternative starts with a digit or a capital of a standard's name.
     "(?=[\\d" + "".join(sorted({re.escape(w[0]) for w in _LEX.standard_prefixes})) + "])(?:"
-    # "4864/BGDĐT-GDĐT", "30/2020/NĐ-CP", "Số: 22 /KH-BCĐ", "85/2015/QH13"
+    # "1234/BGDĐT-GDĐT", "30/2020/NĐ-CP", "Số: 22 /KH-BCĐ", "85/2015/QH13"
     rf"(?<![\w/.])\d{{1,5}}[a-zA-Z]?(?:[ \t]{{0,3}}/[ \t]{{0,3}}\d{{4}})?[ \t]{{0,3}}/[ \t]{{0,3}}{_SYM_HEAD}{_SYM_TAIL}"
     # Party style "13-KH/TU", "196-TB/TW", "11-CT/TU"
     rf"|(?<![\w/.])\d{{1,5}}[ \t]?-[ \t]?{_SYM_HEAD}/{_SYM_HEAD}{_SYM_TAIL}"
@@ -808,7 +808,7 @@ class _Forbidden:
 def find_doc_number_spans(text: str) -> list[tuple[int, int]]:
     """Spans of document numbers and symbols that must never be read as dates.
 
-    Covers "4864/BGDĐT-GDĐT", "3442/SGDĐT-GDĐT-ĐH", "30/2020/NĐ-CP",
+    Covers "1234/BGDĐT-GDTrH", "567/SGDĐT-GDPT", "30/2020/NĐ-CP",
     "85/2015/QH13", "Số: 22 /KH-BCĐ" (the "22 /KH-BCĐ" part), "17/NQ- CP",
     party-style "13-KH/TU" and standards "TCVN 14423:2025". The span is the
     number and symbol only (not "số" or the document type). Sorted, disjoint.

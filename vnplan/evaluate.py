@@ -61,7 +61,7 @@ _MATCH_ONLY_ABBREVIATIONS = frozenset({"TP", "TP.", "Tp.", "TW"})
 _MARKDOWN = re.compile(r"[*#]+")
 _PUNCT = re.compile(r"[“”\"'‘’«»()\[\]:;,.!?…/–—-]+")
 _SPACES = re.compile(r"\s+")
-# A numbered unit keeps its word: the contract writes "Quận 12", and "12" alone names nothing.
+# A numbered unit keeps its word: the contract writes "Quận 3", and "12" alone names nothing.
 _UNIT_WORD = re.compile(r"^(?:tỉnh|thành phố|quận|huyện|thị xã|thị trấn|xã|phường)\s+(?!\d+$)")
 
 
@@ -304,7 +304,7 @@ def _citation_score(g: dict, p: dict) -> float | None:
     """Numbered citations by number and the symbol's first group; unnumbered by type, issuer, subject."""
     if g.get("number"):
         same_number = str(g["number"]).strip() == str(p.get("number") or "").strip()
-        # "4864/BGDĐT-GDĐT" cited as "4864/BGDĐT": the issuing body's code is what identifies it.
+        # "1234/BGDĐT-GDĐT" cited as "1234/BGDĐT": the issuing body's code is what identifies it.
         same_body = symbol_key(g.get("symbol")).split("-")[0] == symbol_key(p.get("symbol")).split("-")[0]
         return _citation_likeness(g, p) if same_number and same_body else None
     if p.get("number") or text_key(g.get("doc_type")) != text_key(p.get("doc_type")):

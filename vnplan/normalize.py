@@ -180,7 +180,7 @@ def sentence_case_name(upper: str) -> str:
         if two in _KEEP_CAPITAL_AFTER or w in _KEEP_CAPITAL_AFTER:
             n = 2 if two in _KEEP_CAPITAL_AFTER else 1
             unit = low[i:i + n]
-            # A numbered unit keeps its word as part of the name ("Quận 12").
+            # A numbered unit keeps its word as part of the name ("Quận 3").
             if i + n < len(words) and words[i + n].isdigit():
                 unit = [_title(unit[0])] + unit[1:]
             out.extend(unit)

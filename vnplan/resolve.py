@@ -68,7 +68,7 @@ def _complete_with_place(name: str, place: str | None) -> tuple[str, str | None]
         return name, None
     word = m.group(1)
     if fold(place).startswith(fold(word) + " "):
-        # A numbered unit carries its word: "Ủy ban nhân dân quận" + "Quận 12".
+        # A numbered unit carries its word: "Ủy ban nhân dân quận" + "Quận 3".
         return name[: m.start(1)] + place, "unit name taken from the place of issue"
     if _LEVEL_WORDS.get(fold(word)) is None:
         return name, None

@@ -165,7 +165,7 @@ def is_sign_authority(p: Para) -> bool:
     t = p.text.strip()
     if not _SIGN_PREFIX.match(t):
         return False
-    # The whole block may be flattened onto the line: "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lâm Hải Giang".
+    # The whole block may be flattened onto the line: "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn A".
     return _mostly_upper(t) or _mostly_upper(_TRAILING_NAME.sub("", t))
 
 

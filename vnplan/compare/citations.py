@@ -1,7 +1,7 @@
 """The documents plans cite, recognised under their different renderings.
 
-The same ministry letter is cited as "4864/BGDĐT-GDĐT" in one plan and
-"4864/BGDĐT-GDTrX" in another: a công văn's symbol is the issuer's code, then
+The same ministry letter is cited as "1234/BGDĐT-GDĐT" in one plan and
+"1234/BGDĐT-GDTrH" in another: a công văn's symbol is the issuer's code, then
 the code of the office that drafted it, and plans copy the second part
 carelessly. What identifies a cited document is its number, its type, its
 issuer and its date. A citation's symbol is read as (type code, issuer code,
@@ -76,13 +76,13 @@ class CiteRef:
 
     doc_type: str | None  # as written ("Công văn")
     type_code: str  # folded ("cv", "kh", "qd")
-    seq: str  # the sequence number without leading zeros ("4864", "4")
+    seq: str  # the sequence number without leading zeros ("1234", "4")
     year: int | None  # from the number ("30/2020") or the date
     issuer_code: str  # folded issuer code ("bgddt", "ubnd", "tu"); "" when no symbol
     date: dt.date | None
     issuer_key: str  # matching key of the issuer's name
     subject_key: str  # matching key of the subject, for laws cited without a number
-    rendering: str  # number/symbol as printed ("4864/BGDĐT-GDTrX")
+    rendering: str  # number/symbol as printed ("1234/BGDĐT-GDTrH")
     number: str | None = None
     symbol: str | None = None
     issuer: str | None = None

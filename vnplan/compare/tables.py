@@ -107,7 +107,7 @@ def units_frame(plans: list[PlanInput], levels: dict[str, str]) -> pd.DataFrame:
     """One row per (plan, unit): the unit as printed, its canonical unit, kind, level and role.
 
     A heading that lists several units ("UBND phường, Trung tâm HTCĐ và Hội
-    Khuyến học 14 Phường") gives one row per unit, each with the heading's
+    Khuyến học 5 phường") gives one row per unit, each with the heading's
     duties (``n_duties``) and ``shared_with`` the number of units in the heading.
     """
     rows = []

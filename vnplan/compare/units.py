@@ -2,20 +2,20 @@
 
 Plans name the same body in many ways ("Phòng GD&ĐT", "Phòng Giáo dục và Đào
 tạo Quận", "phòng GDĐT"), put several bodies under one heading ("UBND phường,
-Trung tâm Học tập cộng đồng và Hội Khuyến học 14 Phường"), and give the level
+Trung tâm Học tập cộng đồng và Hội Khuyến học 5 phường"), and give the level
 only by an area word, or not at all. Comparing who is put in charge across
 provinces needs one name per role, so a name is
 
 1. split before each unit it lists (only before a head word from
    ``unit_kinds.yaml``, so "Sở Văn hóa, Thể thao và Du lịch" stays whole),
-2. stripped of its area words ("quận Long Biên", "14 phường", "huyện, thị xã,
+2. stripped of its area words ("quận Cầu Giấy", "14 phường", "huyện, thị xã,
    thành phố"), which give its level,
 3. matched to the canonical units of ``unit_kinds.yaml``: exact alias, alias
    as prefix, then rapidfuzz - but only against aliases that begin with the same
    word, so a "Sở" never becomes a "Phòng" however alike the rest is.
 
 The canonical unit is a role, not one body: the Phòng Giáo dục và Đào tạo of
-Long Biên and that of Quận 12 are the same canonical unit at district level,
+Cầu Giấy and that of Quận 3 are the same canonical unit at district level,
 which is what a comparison across areas counts.
 """
 from __future__ import annotations
@@ -215,8 +215,8 @@ def _prepare(name: str) -> str:
 def split_units(name: str) -> list[str]:
     """The units a heading lists, split only before a head word.
 
-    >>> split_units("UBND phường, Trung tâm Học tập cộng đồng và Hội Khuyến học 14 Phường")
-    ['UBND phường', 'Trung tâm Học tập cộng đồng', 'Hội Khuyến học 14 Phường']
+    >>> split_units("UBND phường, Trung tâm Học tập cộng đồng và Hội Khuyến học 5 phường")
+    ['UBND phường', 'Trung tâm Học tập cộng đồng', 'Hội Khuyến học 5 phường']
     >>> split_units("Sở Văn hóa, Thể thao và Du lịch")
     ['Sở Văn hóa, Thể thao và Du lịch']
     """

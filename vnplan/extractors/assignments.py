@@ -61,7 +61,7 @@ def unit_head(text: Mapped, *, heading: bool = False) -> UnitHead | None:
     """A unit named at the start of a heading or item, with what follows it.
 
     ``heading``: the item has duties listed under it, so a short line without a
-    colon is all unit name ("3. Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội").
+    colon is all unit name ("3. Cán bộ phụ trách lĩnh vực X").
     """
     lead_re, head_re, notu_re, verb_re, _ = _patterns()
     t = text.text

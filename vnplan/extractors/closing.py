@@ -54,7 +54,7 @@ def _read_signature(paras: list[Para], c: Closing) -> None:
             continue
         flat = _NAME_TAIL.match(t)
         if flat and (_PREFIX.match(t) or _upper_title(flat.group("upper"))):
-            # The whole block flattened into one line: "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lâm Hải Giang".
+            # The whole block flattened into one line: "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn A".
             _split_flat(p.m, flat, c)
             return
         if is_sign_authority(p):
@@ -195,7 +195,7 @@ _TRAILING_JUNK = re.compile(vi(r";\s*(?:[^\w\s]{0,3}|\w{1,2}|[{U}][{L}]+(?:\s+[{
 
 def _add_recipient(m: Mapped, c: Closing) -> None:
     text = m.text
-    # OCR puts the signer's name or stamp bits after a recipient: "...; Trần Ngọc Căng", "...; À".
+    # OCR puts the signer's name or stamp bits after a recipient: "...; Nguyễn Văn A", "...; À".
     j = _TRAILING_JUNK.search(text)
     if j:
         tail = text[j.start():].strip(" ;")
