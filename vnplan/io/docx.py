@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
-from ..document import Anchor, Document
+from ..document import Document
 from ..errors import CorruptFileError, EmptyDocumentError, EncryptedFileError, LimitExceededError
 from . import Limits, register
+from .lines import assemble_lines
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -537,36 +537,8 @@ def _notes(pkg: Package, rel: str, tag: str, ids: list[str], numbering: Numberin
     return [ln for _, lines in sorted(out, key=lambda x: x[0]) for ln in lines]
 
 
-# ---------------------------------------------------------------------------
-# Lines → canonical text with anchors.
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
-
-
 def assemble(lines: list[Line], path: str | None, fmt: str, limits: Limits) -> Document:
-    parts: list[str] = []
-    anchors: list[Anchor] = []
-    pos = 0
-    blank = True
-    for ln in lines:
-        text = unicodedata.normalize("NFC", _CONTROL_RE.sub("", ln.text.replace("\u00a0", " "))).rstrip()
-        if not text.strip():
-            if blank:
-                continue  # collapse runs of empty paragraphs
-            blank = True
-            parts.append("\n")
-            pos += 1
-            continue
-        blank = False
-        anchors.append(Anchor(pos, pos + len(text), None, None, None, ln.where))
-        parts.append(text + "\n")
-        pos += len(text) + 1
-        if pos > limits.max_text_chars:
-            raise LimitExceededError(f"the document's text exceeds the limit of {limits.max_text_chars:,} characters")
-    text = "".join(parts).rstrip("\n")
-    if not text.strip():
-        raise EmptyDocumentError("the document has no text")
-    return Document(text=text, path=path, format=fmt, anchors=[a for a in anchors if a.start < len(text)])
+    return assemble_lines(((ln.text, ln.where) for ln in lines), path, fmt, limits.max_text_chars)
 
 
 def read_docx_lines(data: bytes, limits: Limits) -> tuple[list[Line], dict]:

@@ -19,10 +19,10 @@ import codecs
 import email
 import email.policy
 import re
-import unicodedata
 
-from ..document import Anchor, Document
-from ..errors import CorruptFileError, EmptyDocumentError, LimitExceededError, MissingDependencyError
+from ..document import Document
+from ..errors import CorruptFileError, EmptyDocumentError, MissingDependencyError
+from .lines import assemble_lines
 from . import Limits, register
 
 _BLOCK = frozenset(
@@ -275,31 +275,6 @@ def html_lines(text: str) -> list[tuple[str, str]]:
     return em.lines
 
 
-def _assemble(lines: list[tuple[str, str]], path: str | None, limits: Limits) -> Document:
-    parts: list[str] = []
-    anchors: list[Anchor] = []
-    pos = 0
-    blank = True
-    for raw, where in lines:
-        line = unicodedata.normalize("NFC", re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", raw))
-        if not line.strip():
-            if not blank:
-                parts.append("\n")
-                pos += 1
-                blank = True
-            continue
-        blank = False
-        anchors.append(Anchor(pos, pos + len(line), where=where))
-        parts.append(line + "\n")
-        pos += len(line) + 1
-        if pos > limits.max_text_chars:
-            raise LimitExceededError(f"the page's text exceeds the limit of {limits.max_text_chars:,} characters")
-    text = "".join(parts).rstrip("\n")
-    if not text.strip():
-        raise EmptyDocumentError("the HTML page has no text")
-    return Document(text=text, path=path, format="html", anchors=anchors)
-
-
 @register((".html", ".htm", ".xhtml", ".mht", ".mhtml"), (b"<!DOCTYPE html", b"<!doctype html", b"<!DOCTYPE HTML", b"<html", b"<HTML"))
 def load_html(path: str | None, data: bytes, limits: Limits) -> Document:
     if not data.strip():
@@ -308,7 +283,7 @@ def load_html(path: str | None, data: bytes, limits: Limits) -> Document:
     if (path or "").lower().endswith((".mht", ".mhtml")) or (b"mime-version" in head and b"multipart/related" in head):
         data = _mht_html(data)
     text, encoding, warnings = decode_html(data)
-    doc = _assemble(html_lines(text), path, limits)
+    doc = assemble_lines(html_lines(text), path, "html", limits.max_text_chars, "HTML page")
     doc.meta["encoding"] = encoding
     doc.warnings.extend(warnings)
     from .pdf import text_layer_problem
