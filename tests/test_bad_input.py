@@ -109,13 +109,14 @@ def _lying_zip() -> bytes:
 
 
 def _blank_pdf(pages: int, width: float = 612, height: float = 792) -> bytes:
-    import pypdf
+    import pypdfium2 as pdfium  # a runtime dependency already, so no extra test package
 
-    w = pypdf.PdfWriter()
+    pdf = pdfium.PdfDocument.new()
     for _ in range(pages):
-        w.add_blank_page(width, height)
+        pdf.new_page(width, height).close()
     buf = io.BytesIO()
-    w.write(buf)
+    pdf.save(buf)
+    pdf.close()
     return buf.getvalue()
 
 
