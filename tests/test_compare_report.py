@@ -3,12 +3,11 @@
 The page must work offline: its figures are inside it, nothing is fetched. The
 test checks the parts a reader looks for (the timeline, the heatmap, the
 citation network, the reuse matrix and the matched passages, the tables) and
-saves docs/img/report.png for the README. Skipped where Chromium, ChromeDriver
+takes the screenshot the README shows (saved to docs/img with VNPLAN_UPDATE_SHOTS=1). Skipped where Chromium, ChromeDriver
 or selenium is missing (Debian: apt-get install chromium chromium-driver).
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,31 +17,6 @@ from vnplan.compare import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = sorted((ROOT / "corpus" / "plans").glob("*.txt")) + sorted((ROOT / "corpus" / "dev" / "plans").glob("*.txt"))
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-SHOTS = ROOT / "docs" / "img"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("Chromium or ChromeDriver is not installed")
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1800",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        opts.add_argument(arg)
-    try:
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    except Exception as exc:  # a broken browser install is an environment problem, not a report bug
-        pytest.skip(f"Chromium did not start: {exc}")
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +38,7 @@ def test_report_is_self_contained(report):
         f"{n}.{e}" for n in ("timeline", "heatmap", "network", "reuse") for e in ("png", "svg"))
 
 
-def test_report_in_chromium(browser, report):
+def test_report_in_chromium(browser, report, screenshot):
     from selenium.webdriver.common.by import By
 
     c, path = report
@@ -87,6 +61,5 @@ def test_report_in_chromium(browser, report):
     fetched = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith('data:'))")
     assert fetched == []
-    SHOTS.mkdir(parents=True, exist_ok=True)
     browser.set_window_size(1400, 2400)
-    assert browser.save_screenshot(str(SHOTS / "report.png"))
+    screenshot("report.png")

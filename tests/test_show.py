@@ -2,13 +2,12 @@
 
 Checks the page's HTML (displaCy span markup with one label per value, the
 text's line breaks kept, the record beside it), the command line, and then
-the page in a real headless Chromium, saving docs/img/show.png for the README.
+the page in a real headless Chromium, taking the README's screenshot (saved to docs/img with VNPLAN_UPDATE_SHOTS=1).
 """
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +19,6 @@ from vnplan.show import field_label, show_html
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "corpus" / "plans" / "000_50f9c68472bcef57.txt"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-SHOTS = ROOT / "docs" / "img"
 
 # Field label → the words its span starts with in plan 000.
 FIRST_WORDS = {
@@ -76,29 +72,7 @@ def test_cli_show(tmp_path):
     assert res.returncode == 0 and "Một chủ đề khác" in res.stdout
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("Chromium or ChromeDriver is not installed")
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        opts.add_argument(arg)
-    try:
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    except Exception as exc:
-        pytest.skip(f"Chromium did not start: {exc}")
-    yield driver
-    driver.quit()
-
-
-def test_show_page_in_chromium(browser, page, tmp_path):
+def test_show_page_in_chromium(browser, page, tmp_path, screenshot):
     from selenium.webdriver.common.by import By
 
     path = tmp_path / "show.html"
@@ -129,5 +103,4 @@ def test_show_page_in_chromium(browser, page, tmp_path):
     assert "DUTY 12" in legend and "ISSUER 1" in legend
     browser.execute_script("window.scrollTo(0, 0); document.querySelector('#text').scrollTop = 0;"
                            "document.querySelector('#record').scrollTop = 0; history.replaceState(null, '', ' ');")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(SHOTS / "show.png"))
+    screenshot("show.png")
