@@ -32,7 +32,7 @@ DONE = re.compile(r"^vnplan batch: (\d+)/?\d* files done")
 
 def slowly(doc_id: str, name: str, data: bytes, limits: object) -> Result:
     """vnplan's extraction, a little slower: the run lasts long enough to be stopped part way."""
-    time.sleep(0.01)
+    time.sleep(0.02)
     return extract_bytes(doc_id, name, data, limits)  # type: ignore[arg-type]
 
 
@@ -118,9 +118,11 @@ def test_kill_9_and_ctrl_c_then_resume_equals_one_run(batch_inputs: Path, tmp_pa
     log = _stop_after(_start(batch_inputs, db), 45, signal.SIGKILL)
     first = _done_count(db)
     assert 0 < first < total, log
-    # 2. Ctrl-C further on: finished files are committed, the run says it was interrupted
+    # 2. Ctrl-C further on: finished files are committed, the run says it was interrupted.
+    # A third of what is left: the run must still have work when the signal lands, even when
+    # the reader of its log lags behind on a loaded machine.
     p2 = _start(batch_inputs, db)
-    log2 = _stop_after(p2, first + 50, signal.SIGINT)
+    log2 = _stop_after(p2, first + max(5, (total - first) // 3), signal.SIGINT)
     assert p2.returncode == 130, log2
     second = _done_count(db)
     assert first < second < total, (first, second, total)
