@@ -61,8 +61,7 @@ class Citation:
 
 @functools.cache
 def _type_re() -> re.Pattern[str]:
-    names = sorted({t.name for t in datafiles.doctypes().types}, key=len, reverse=True)
-    alt = "|".join(re.escape(n) for n in names)
+    alt = datafiles.alternation(t.name for t in datafiles.doctypes().types)
     return re.compile(r"(?<![\w])(?P<type>" + alt + r")(?![\w])", re.I)
 
 
@@ -80,8 +79,7 @@ def _code_to_name() -> dict[str, str]:
 
 @functools.cache
 def _subject_re() -> re.Pattern[str]:
-    words = sorted(datafiles.cues().subject_starts, key=len, reverse=True)
-    return re.compile(r"\s(?:" + "|".join(re.escape(w) for w in words) + r")(?=\s)")
+    return re.compile(r"\s(?:" + datafiles.alternation(datafiles.cues().subject_starts) + r")(?=\s)")
 
 
 def split_number(num: str, year: str | None, sym: str) -> tuple[str, str]:
@@ -192,9 +190,8 @@ _CLAUSE_END = re.compile(vi(r";|\.(?=\s+[{U}])|\.\s*$|\n\n"))
 @functools.cache
 def _action_re() -> re.Pattern[str]:
     """The issuer's own sentence after its bases: ", Ủy ban nhân dân xã xây dựng kế hoạch ..."."""
-    acts = sorted(datafiles.cues().issuer_actions, key=len, reverse=True)
-    acts = [a for a in acts if " " in a]
-    return re.compile(vi(r",\s*(?=[{U}][^,;]{2,140}?\s(?:" + "|".join(re.escape(a) for a in acts) + r"))"))
+    acts = datafiles.alternation(a for a in datafiles.cues().issuer_actions if " " in a)
+    return re.compile(vi(r",\s*(?=[{U}][^,;]{2,140}?\s(?:" + acts + r"))"))
 
 
 def _clause_end(text: str, start: int, limit: int) -> int:

@@ -6,6 +6,8 @@ new heading word or unit abbreviation is a one-line data change.
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any
 
@@ -156,6 +158,17 @@ def cues() -> Cues:
     return data("cues")
 
 
+def alternation(words: Iterable[str], form: Callable[[str], str] | None = None) -> str:
+    """Regex alternation of data words, escaped, longest first.
+
+    Longest first because a regex alternation takes the first branch that
+    matches: "Ủy ban nhân dân tỉnh" must be tried before "Ủy ban". ``form``
+    (e.g. ``normalize.fold``) rewrites each word before it is escaped.
+    """
+    forms = {form(w) for w in words} if form else set(words)
+    return "|".join(re.escape(w) for w in sorted(forms, key=lambda w: (-len(w), w)))
+
+
 @functools.cache
 def sign_prefix_alternation(*, with_acting: bool = True) -> str:
     """Regex alternation of the signing prefixes (TM, KT, TL, TUQ, Q ...), longest first.
@@ -163,7 +176,4 @@ def sign_prefix_alternation(*, with_acting: bool = True) -> str:
     ``with_acting=False`` leaves out "Q" (acting head), which is too short to look for
     inside a line.
     """
-    import re
-
-    prefixes = [x for x in signing().prefixes if with_acting or x != "Q"]
-    return "|".join(re.escape(x) for x in sorted(prefixes, key=len, reverse=True))
+    return alternation(x for x in signing().prefixes if with_acting or x != "Q")

@@ -395,7 +395,7 @@ _RE_MONTH = re.compile(
     _FLAGS,
 )
 
-_QNUM = "|".join(sorted((re.escape(k) for k in _LEX.quarter_numbers), key=len, reverse=True))
+_QNUM = _alt(list(_LEX.quarter_numbers))
 _RE_QUARTER = re.compile(
     _head(_LEX.quarter_words, False)
     + rf"(?P<qw>{_QUARTW}){_G}(?P<q>{_QNUM})(?!\w)(?:{_YEAR_TAIL}(?P<y>\d{{4}})(?!\d))?",

@@ -287,9 +287,8 @@ def _add_physical(out: list[Line], text: str, s: int, e: int, page: int, layout:
 def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lay = datafiles.layout()
     starts = lay.basis_cues + lay.proposal_cues + lay.recipients_cue + lay.closing_cues + lay.addressee_cue + lay.motto
-    start_re = re.compile(r"^(?:" + "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True)) + r")\b")
-    dangling = sorted(lay.dangling_words, key=len, reverse=True)
-    dangle_re = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in dangling) + r")$")
+    start_re = re.compile(r"^(?:" + datafiles.alternation(starts) + r")\b")
+    dangle_re = re.compile(r"(?:^|\s)(?:" + datafiles.alternation(lay.dangling_words) + r")$")
     return start_re, dangle_re
 
 

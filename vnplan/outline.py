@@ -44,8 +44,7 @@ class Node:
 
 @functools.cache
 def _closing_re() -> re.Pattern[str]:
-    cues = sorted(datafiles.layout().closing_cues, key=len, reverse=True)
-    return re.compile(r"^(?:" + "|".join(re.escape(fold(c)) for c in cues) + r")")
+    return re.compile(r"^(?:" + datafiles.alternation(datafiles.layout().closing_cues, fold) + r")")
 
 
 def is_closing_para(p: Para) -> bool:

@@ -36,12 +36,9 @@ def tidy_name(name: str) -> str:
 
 @functools.cache
 def _issuer_sentence() -> re.Pattern[str]:
-    acts = sorted((a for a in datafiles.cues().issuer_actions if " " in a), key=len, reverse=True)
-    heads = sorted(datafiles.units().head_words, key=len, reverse=True)
-    return re.compile(
-        r"(?:^|[,;.]\s*|\)\s*)(?P<iss>(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\wđ])[^,;:.]{0,140}?)\s+(?:"
-        + "|".join(re.escape(a) for a in acts) + r")"
-    )
+    acts = datafiles.alternation(a for a in datafiles.cues().issuer_actions if " " in a)
+    heads = datafiles.alternation(datafiles.units().head_words)
+    return re.compile(r"(?:^|[,;.]\s*|\)\s*)(?P<iss>(?:" + heads + r")(?![\wđ])[^,;:.]{0,140}?)\s+(?:" + acts + r")")
 
 
 def resolve_issuer(hdr, main: Part, st: Structure, title: Found | None) -> Found | None:

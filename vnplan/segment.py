@@ -25,8 +25,7 @@ _DATE_LINE = re.compile(r"^[^\d,:;][^,:;]{1,59},\s*(?:ngày|Ngày|NGÀY)\b")
 _BLANK_DATE_LINE = re.compile(r"^(?:[^\d,:;]{2,60},\s*)?ngày\s+(?:[\d.…_ ]*\s+)?tháng\s+(?:[\d.…_ ]*\s+)?năm\s+\d{4}", re.I)
 @functools.cache
 def _letter_subject_re() -> re.Pattern[str]:
-    words = sorted(datafiles.doctypes().letter_subject_prefixes, key=len, reverse=True)
-    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+    return re.compile(r"^(?:" + datafiles.alternation(datafiles.doctypes().letter_subject_prefixes) + r")\b")
 _UPPER_WORD = re.compile(vi(r"[{U}]"))
 _NAME_LINE = re.compile(vi(r"^(?:[{U}][{L}]+)(?:\s+[{U}][{L}]+){1,5}$"))
 _STRUCTURAL = {"roman", "num", "upper", "part", "article"}
@@ -126,7 +125,7 @@ def is_letter_subject(p: Para) -> bool:
 
 @functools.lru_cache(maxsize=64)
 def _prefix_re(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True)))
+    return re.compile(datafiles.alternation(words, fold))
 
 
 def _starts_with_any(text: str, words: list[str]) -> bool:

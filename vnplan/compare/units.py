@@ -417,11 +417,8 @@ def resolve_units(heading: str, *, context_level: str | None = None) -> list[Uni
 def _role_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     r = data().roles
 
-    def alt(words: list[str]) -> str:
-        return "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
-
-    lead = re.compile(r"^(?:là\s+|làm\s+|đơn vị\s+)?(?:" + alt(r.lead) + r")(?!\w)")
-    coord = re.compile(r"^(?:" + alt(r.coordinate) + r")(?!\w)")
+    lead = re.compile(r"^(?:là\s+|làm\s+|đơn vị\s+)?(?:" + datafiles.alternation(r.lead, fold) + r")(?!\w)")
+    coord = re.compile(r"^(?:" + datafiles.alternation(r.coordinate, fold) + r")(?!\w)")
     return lead, coord
 
 

@@ -43,17 +43,13 @@ class UnitHead:
 @functools.cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     u = datafiles.units()
-    req = "|".join(re.escape(w) for w in sorted(u.lead_verbs.requested, key=len, reverse=True))
-    dire = "|".join(re.escape(w) for w in sorted(u.lead_verbs.directed, key=len, reverse=True))
-    lead = re.compile(r"^(?:(?P<req>" + req + r")|(?P<dir>" + dire + r"))\s+", re.I)
-    heads = sorted(u.head_words, key=len, reverse=True)
-    head = re.compile(r"^(?:" + "|".join(re.escape(h) for h in heads) + r")(?![\wđ])")
-    not_units = sorted(u.not_units, key=len, reverse=True)
-    notu = re.compile(r"^(?:" + "|".join(re.escape(fold(n)) for n in not_units) + r")(?![\wđ])")
-    verbs = sorted(u.duty_verbs, key=len, reverse=True)
-    verb = re.compile(r"\s(?:" + "|".join(re.escape(v) for v in verbs) + r")(?![\wđ])")
-    headings = sorted(datafiles.layout().assignment_headings, key=len, reverse=True)
-    tcth = re.compile(r"^(?:" + "|".join(re.escape(fold(h)) for h in headings) + r")\b")
+    alt = datafiles.alternation
+    lead = re.compile(r"^(?:(?P<req>" + alt(u.lead_verbs.requested) + r")|(?P<dir>" + alt(u.lead_verbs.directed) + r"))\s+",
+                      re.I)
+    head = re.compile(r"^(?:" + alt(u.head_words) + r")(?![\wđ])")
+    notu = re.compile(r"^(?:" + alt(u.not_units, fold) + r")(?![\wđ])")
+    verb = re.compile(r"\s(?:" + alt(u.duty_verbs) + r")(?![\wđ])")
+    tcth = re.compile(r"^(?:" + alt(datafiles.layout().assignment_headings, fold) + r")\b")
     return lead, head, notu, verb, tcth
 
 
@@ -126,8 +122,7 @@ def unit_head(text: Mapped, *, heading: bool = False) -> UnitHead | None:
 
 @functools.cache
 def _strong_re() -> re.Pattern[str]:
-    verbs = sorted(datafiles.units().strong_verbs, key=len, reverse=True)
-    return re.compile(r"\s(?:" + "|".join(re.escape(v) for v in verbs) + r")(?![\wđ])")
+    return re.compile(r"\s(?:" + datafiles.alternation(datafiles.units().strong_verbs) + r")(?![\wđ])")
 
 
 _CLOSING_CLAUSE = re.compile(r"thi hành (?:Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Thông báo) này|(?:Quyết định|Chỉ thị) này có hiệu lực", re.I)

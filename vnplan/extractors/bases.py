@@ -15,8 +15,7 @@ from ..textmap import Mapped
 
 @functools.cache
 def _cue_re() -> re.Pattern[str]:
-    cues = sorted(datafiles.layout().basis_cues, key=len, reverse=True)
-    return re.compile(r"^\s*(?:" + "|".join(re.escape(c) for c in cues) + r")\s*:?\s*", re.I)
+    return re.compile(r"^\s*(?:" + datafiles.alternation(datafiles.layout().basis_cues) + r")\s*:?\s*", re.I)
 
 
 _CLAUSE = re.compile(r";\s*|(?<=[,.])\s+(?=(?:Căn cứ|Thực hiện)\s)|\s(?=Căn cứ\s)")

@@ -136,9 +136,7 @@ def _split_flat(m: Mapped, flat: re.Match[str], c: Closing) -> None:
 
 @functools.cache
 def _note_re() -> re.Pattern[str]:
-    notes = sorted(datafiles.layout().recipient_notes, key=len, reverse=True)
-    alt = "|".join(re.escape(n) for n in notes)
-    return re.compile(r"\s*\(\s*(?:" + alt + r")\s*\)\s*$", re.I)
+    return re.compile(r"\s*\(\s*(?:" + datafiles.alternation(datafiles.layout().recipient_notes) + r")\s*\)\s*$", re.I)
 
 
 # In a list flattened into one line, an item starts at the beginning or after the ";" that

@@ -35,13 +35,11 @@ class Schedule:
 def _cue_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     c = datafiles.cues()
     # The date mention starts at "ngày", so the cues are matched without it.
-    dl = sorted({re.sub(r"\s+ngày$", "", fold(x)) for x in c.deadline}, key=len, reverse=True)
-    deadline = re.compile(r"(?:^|[\s(:,])(?:" + "|".join(re.escape(x) for x in dl) + r")\s*(?:là\s*)?(?:vào\s*)?[:]?\s*(?:ngày\s*)?$")
+    dl = datafiles.alternation(c.deadline, lambda x: re.sub(r"\s+ngày$", "", fold(x)))
+    deadline = re.compile(r"(?:^|[\s(:,])(?:" + dl + r")\s*(?:là\s*)?(?:vào\s*)?[:]?\s*(?:ngày\s*)?$")
     notdl = re.compile("|".join(re.escape(fold(x)) for x in c.deadline_not))
-    ev = sorted((fold(x) for x in c.events), key=len, reverse=True)
-    event = re.compile(r"(?<![\wđ])(?:" + "|".join(re.escape(x) for x in ev) + r")(?![\wđ])")
-    pl = sorted((fold(x) for x in c.period_labels), key=len, reverse=True)
-    label = re.compile(r"(?<![\wđ])(?:" + "|".join(re.escape(x) for x in pl) + r")(?![\wđ])")
+    event = re.compile(r"(?<![\wđ])(?:" + datafiles.alternation(c.events, fold) + r")(?![\wđ])")
+    label = re.compile(r"(?<![\wđ])(?:" + datafiles.alternation(c.period_labels, fold) + r")(?![\wđ])")
     return deadline, notdl, event, label
 
 

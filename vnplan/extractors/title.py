@@ -35,8 +35,7 @@ def read_title(part: Part) -> Found | None:
 
 @functools.cache
 def _theme_re() -> re.Pattern[str]:
-    cues = sorted(datafiles.cues().theme, key=len, reverse=True)
-    alt = "|".join(re.escape(c) for c in cues)
+    alt = datafiles.alternation(datafiles.cues().theme)
     # "Chủ đề của Tuần lễ: X", "Chủ đề Tháng hành động: X", "với chủ đề “X”", "Chủ đề: X"
     return re.compile(r"(?<!\w)(?:" + alt + r")(?P<of>\s+(?:của\s+)?[^:“\"”\n]{1,80}?)?\s*(?P<sep>:|(?=[“\"]))", re.I)
 
