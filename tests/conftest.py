@@ -1,13 +1,17 @@
-"""Fixtures shared by the test modules that open pages in a real browser."""
+"""What the test modules share: the scripts/ generators on the path, and a real browser."""
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The generators in scripts/ (make_scans, make_variants, make_test_files, build_schema)
+# are imported by the tests that build their inputs with them.
+sys.path.insert(0, str(ROOT / "scripts"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SHOTS = ROOT / "docs" / "img"

@@ -41,15 +41,10 @@ def cluster() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def src(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import importlib.util
+    import make_variants
 
-    if "make_variants" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("make_variants", ROOT / "scripts" / "make_variants.py")
-        mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["make_variants"] = mod
-        spec.loader.exec_module(mod)  # type: ignore[union-attr]
     root = tmp_path_factory.mktemp("dask") / "in"
-    sys.modules["make_variants"].write(root, 40, seed=11, per_folder=20, archives=True)
+    make_variants.write(root, 40, seed=11, per_folder=20, archives=True)
     (root / "x").mkdir()
     (root / "x" / "001.docx").write_bytes((GEN / "001.docx").read_bytes())
     (root / "x" / "004.pdf").write_bytes((GEN / "004.pdf").read_bytes())

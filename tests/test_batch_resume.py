@@ -36,23 +36,14 @@ def slowly(doc_id: str, name: str, data: bytes, limits: object) -> Result:
     return extract_bytes(doc_id, name, data, limits)  # type: ignore[arg-type]
 
 
-def _make_variants():
-    import importlib.util
-
-    if "make_variants" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("make_variants", ROOT / "scripts" / "make_variants.py")
-        mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["make_variants"] = mod
-        spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return sys.modules["make_variants"]
-
-
 @pytest.fixture(scope="module")
 def batch_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """140 varied plans in folders, a zip (holding a tar.gz) and a tar.gz; PDFs and DOCX; broken,
     hostile and duplicate files."""
+    import make_variants  # not at the top: the stopped runs import this module without scripts/ on their path
+
     root = tmp_path_factory.mktemp("resume") / "in"
-    _make_variants().write(root, 140, seed=7, per_folder=35, archives=True)
+    make_variants.write(root, 140, seed=7, per_folder=35, archives=True)
     extra = root / "extra"
     extra.mkdir()
     for name in ("000.pdf", "001.docx", "002.pdf", "encrypted.pdf"):

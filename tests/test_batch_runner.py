@@ -3,6 +3,7 @@ duplicates and archives; per-file time and memory limits; resuming; a full disk;
 progress output; the three output formats."""
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import os
@@ -253,15 +254,8 @@ def test_cli_jsonl_and_parquet(src: Path, tmp_path: Path) -> None:
 
 
 def make_variants() -> Any:
-    """scripts/make_variants.py as a module."""
-    import importlib.util
-
-    if "make_variants" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("make_variants", ROOT / "scripts" / "make_variants.py")
-        mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["make_variants"] = mod
-        spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return sys.modules["make_variants"]
+    """scripts/make_variants.py (imported here, not at the top: worker processes import this module)."""
+    return importlib.import_module("make_variants")
 
 
 def test_interrupted_by_a_full_disk_then_resumed(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ scripts/make_test_files.py from corpus/plans with a known expected text.
 from __future__ import annotations
 
 import glob
-import importlib.util
+import importlib
 import io
 import os
 import random
@@ -39,15 +39,7 @@ GENERATED = sorted(p.stem for p in GEN.glob("[0-9]*.pdf"))
 STAMP_WORDS = ("Ký bởi", "Thời gian ký", "Email: ubnd@", "+07:00")
 
 
-def _make_test_files():
-    spec = importlib.util.spec_from_file_location("make_test_files", ROOT / "scripts" / "make_test_files.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_test_files"] = mod  # dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
-
-
-MTF = _make_test_files()
+MTF = importlib.import_module("make_test_files")
 
 
 def words(text: str) -> list[str]:

@@ -6,11 +6,10 @@ the repair, size-limit and damaged-file tests run everywhere.
 from __future__ import annotations
 
 import difflib
-import importlib.util
+import importlib
 import io
 import re
 import struct
-import sys
 import time
 import zlib
 from pathlib import Path
@@ -35,16 +34,7 @@ needs_tesseract = pytest.mark.skipif(
 )
 
 
-def _load_make_scans():
-    spec = importlib.util.spec_from_file_location("make_scans", ROOT / "scripts" / "make_scans.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_scans"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-ms = _load_make_scans()
+ms = importlib.import_module("make_scans")
 
 
 def norm(text: str) -> str:

@@ -6,10 +6,9 @@ clean scan.
 """
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,8 @@ pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None,
                                 reason="Tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-vie")
 
 
-def _scans_module():
-    spec = importlib.util.spec_from_file_location("make_scans", ROOT / "scripts" / "make_scans.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_scans"] = mod  # its dataclasses look their module up there
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
-
-
 def _scan_pdf(tmp: Path, plan: Path, *, stamped: bool) -> Path:
-    ms = _scans_module()
+    ms = importlib.import_module("make_scans")
     pages = ms.corpus_pages(plan, dpi=300, max_pages=None)
     images = [ms.scan(pg.image, seed=7 + i, angle=0.8 if stamped else 0.0, stamped=stamped and i == 0).convert("L")
               for i, pg in enumerate(pages)] if stamped else [pg.image.convert("L") for pg in pages]
